@@ -1,0 +1,72 @@
+/**
+ * `@mcp-factory/runtime`: the one package a generated MCP server imports.
+ *
+ * Any new export added here becomes public API; use named exports, never wildcards.
+ *
+ * @module
+ */
+export {
+  defineTool,
+  defineResource,
+  defineResourceTemplate,
+  definePrompt,
+  type AnyDefinition,
+  type CallContext,
+  type ToolDefinition,
+  type ToolReturn,
+  type ResourceDefinition,
+  type ResourceTemplateDefinition,
+  type ResourceReturn,
+  type PromptDefinition,
+  type PromptReturn,
+} from './define.js';
+export {
+  ErrorCode,
+  RPC_CODES,
+  McpFactoryError,
+  ToolError,
+  InvalidParamsError,
+  TimeoutError,
+  ResourceNotFoundError,
+  UnauthorizedError,
+  CancelledError,
+  ConfigError,
+  isMcpFactoryError,
+  type McpFactoryErrorOptions,
+} from './errors.js';
+export { createServer, DEFAULT_TIMEOUT_MS, type McpApp, type ServerOptions, type CallInput } from './server.js';
+export { createLogger, LOG_LEVELS, type Logger, type LoggerOptions, type LogLevel } from './logger.js';
+export { composePolicies, CallAttribute, type Call, type Outcome, type Policy } from './policies/chain.js';
+export { redactArgs } from './policies/access-log.js';
+export { toFactoryError } from './policies/error-boundary.js';
+export { InflightRegistry } from './policies/inflight.js';
+export { ERROR_META_KEY, toToolResult, toResourceResult, toPromptResult, toolErrorResult } from './results.js';
+export { parseCommandLine, usage, type ServeOptions, type ParsedCommandLine } from './config.js';
+export { serve, serveOptionsFrom, type ServeAppOptions, type ServerHandle } from './serve.js';
+export { runMain, type RunMainOptions, type RunningServer } from './main.js';
+export { serveStdio, type ServeStdioOptions, type StdioHandle } from './transports/stdio.js';
+export { JsonRpcStdioTransport, BATCH_REVISIONS, type StdioTransportOptions } from './transports/stdio-transport.js';
+export {
+  serveHttp,
+  createHttpListener,
+  sendJsonRpcError,
+  type ServeHttpOptions,
+  type HttpHandle,
+  type HttpListener,
+} from './transports/http.js';
+export {
+  checkHost,
+  checkOrigin,
+  allowedHostnames,
+  batchAllowed,
+  LOOPBACK_HOSTNAMES,
+} from './transports/http-guards.js';
+export { InMemoryEventStore } from './transports/event-store.js';
+export {
+  completable,
+  ResourceTemplate,
+  McpServer,
+  type McpServerFactory,
+  type McpRequestContext,
+} from '@modelcontextprotocol/server';
+export * as z from 'zod';

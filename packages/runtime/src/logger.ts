@@ -1,0 +1,79 @@
+/**
+ * Structured JSON logs on stderr. stdout belongs to the protocol on stdio servers, so nothing
+ * here ever writes to it.
+ *
+ * @module
+ */
+import { pino, type DestinationStream, type Level } from 'pino';
+
+/** The logging surface handlers and policies use (a subset of pino's). */
+export interface Logger {
+  /** Current minimum level; assignable. */
+  level: string;
+  debug(obj: object, msg?: string): void;
+  debug(msg: string): void;
+  info(obj: object, msg?: string): void;
+  info(msg: string): void;
+  warn(obj: object, msg?: string): void;
+  warn(msg: string): void;
+  error(obj: object, msg?: string): void;
+  error(msg: string): void;
+  /** A logger whose every line carries `bindings`. */
+  child(bindings: Record<string, unknown>): Logger;
+}
+
+/** Log levels accepted by {@link createLogger} and `LOG_LEVEL`. */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Options of {@link createLogger}. */
+export interface LoggerOptions {
+  /** Minimum level; default `info`. */
+  level?: LogLevel;
+  /** Bound to every line (e.g. `{ server: 'weather' }`). */
+  base?: Record<string, unknown>;
+  /** Where lines go; default stderr (fd 2). Tests pass a stream to capture lines. */
+  destination?: DestinationStream | NodeJS.WritableStream;
+  /** Key paths whose values are replaced by `[redacted]` (pino redact syntax). */
+  redact?: string[];
+}
+
+/** Field names that are always redacted, wherever they appear one level deep. */
+const ALWAYS_REDACTED = [
+  'authorization',
+  'Authorization',
+  'apiKey',
+  'api_key',
+  'token',
+  'password',
+  'secret',
+  '*.authorization',
+  '*.Authorization',
+  '*.apiKey',
+  '*.api_key',
+  '*.token',
+  '*.password',
+  '*.secret',
+];
+
+/** Creates a JSON logger writing to stderr (or `destination`). */
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const destination = options.destination ?? pino.destination({ dest: 2, sync: false });
+  return pino(
+    {
+      level: options.level ?? 'info',
+      base: { pid: process.pid, ...options.base },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label: string) => ({ level: label }) },
+      redact: { paths: [...ALWAYS_REDACTED, ...(options.redact ?? [])], censor: '[redacted]' },
+    },
+    destination,
+  );
+}
+
+/** True when `value` names a log level. */
+export function isLogLevel(value: string): value is LogLevel {
+  return (LOG_LEVELS as readonly string[]).includes(value);
+}
+
+export type { Level };

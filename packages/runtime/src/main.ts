@@ -1,0 +1,114 @@
+/**
+ * `runMain()`: what a generated server's bin calls. Parses flags and environment, serves, and shuts
+ * down gracefully on SIGINT, SIGTERM or the end of stdin.
+ *
+ * @module
+ */
+import { parseCommandLine, usage, type ServeOptions } from './config.js';
+import { isMcpFactoryError } from './errors.js';
+import { serve, serveOptionsFrom, type ServerHandle } from './serve.js';
+import type { McpApp } from './server.js';
+
+/** Options of {@link runMain}; the defaults are the real process's. */
+export interface RunMainOptions {
+  argv?: readonly string[];
+  env?: NodeJS.ProcessEnv;
+  /** Name shown in `--help`; default the app's name. */
+  bin?: string;
+  /** Called with the exit code instead of `process.exit` (tests). */
+  exit?: (code: number) => void;
+  /** Where `--help`, `--version` and usage errors go; default stdout / stderr. */
+  print?: (text: string) => void;
+  printError?: (text: string) => void;
+}
+
+/** The running server plus a way to stop it as a signal would. */
+export interface RunningServer {
+  readonly handle: ServerHandle;
+  readonly options: ServeOptions;
+  /** Graceful shutdown: drains calls in flight within the grace period, closes, exits with `exitCode` (default 0). */
+  shutdown(reason: string, exitCode?: number): Promise<void>;
+}
+
+/**
+ * Runs `app` as a process: `--transport stdio|http`, `--port`, `--host` and their environment
+ * equivalents (`MCP_TRANSPORT`, `PORT`, `HOST`). Exits with 2 and a clear message on bad usage.
+ */
+export async function runMain(app: McpApp, options: RunMainOptions = {}): Promise<RunningServer | undefined> {
+  const exit = options.exit ?? ((code: number) => process.exit(code));
+  const print = options.print ?? ((text: string) => process.stdout.write(text));
+  const printError = options.printError ?? ((text: string) => process.stderr.write(text));
+  const bin = options.bin ?? app.info.name;
+
+  let parsed;
+  try {
+    parsed = parseCommandLine(options.argv ?? process.argv.slice(2), options.env ?? process.env);
+  } catch (error) {
+    printError(`${bin}: ${isMcpFactoryError(error) ? error.message : String(error)}\n`);
+    exit(2);
+    return undefined;
+  }
+  if (parsed.kind === 'help') {
+    print(usage(bin));
+    return undefined;
+  }
+  if (parsed.kind === 'version') {
+    print(`${app.info.version}\n`);
+    return undefined;
+  }
+  const serveOptions = parsed.options;
+  if (serveOptions.logLevel !== undefined) app.logger.level = serveOptions.logLevel;
+
+  let handle: ServerHandle;
+  try {
+    handle = await serve(app, serveOptionsFrom(serveOptions));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const hint =
+      code === 'EADDRINUSE'
+        ? `port ${serveOptions.port} is in use; pick another with --port or PORT`
+        : code === 'EACCES'
+          ? `not allowed to listen on ${serveOptions.host}:${serveOptions.port}`
+          : (error as Error).message;
+    printError(`${bin}: cannot start: ${hint}\n`);
+    exit(1);
+    return undefined;
+  }
+  app.logger.info(
+    handle.transport === 'http'
+      ? { transport: 'http', url: handle.url, mode: serveOptions.mode }
+      : { transport: 'stdio' },
+    'server started',
+  );
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = (reason: string, exitCode = 0): Promise<void> => {
+    stopping ??= (async () => {
+      app.logger.info({ reason, inflight: app.inflight.size }, 'shutting down');
+      const hardStop = setTimeout(() => {
+        app.logger.error('shutdown took too long; exiting');
+        exit(1);
+      }, serveOptions.shutdownGraceMs + 3000);
+      hardStop.unref();
+      const started = app.inflight.size;
+      await handle.close({ graceMs: serveOptions.shutdownGraceMs });
+      app.logger.info({ reason, inflightAtStart: started }, 'stopped');
+      clearTimeout(hardStop);
+      exit(exitCode);
+    })();
+    return stopping;
+  };
+
+  const onSignal = (signal: NodeJS.Signals): void => void shutdown(signal);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  if (handle.transport === 'stdio') void handle.closed.then(() => shutdown('stdin closed'));
+  process.on('unhandledRejection', (reason) => {
+    app.logger.error({ err: reason }, 'unhandled promise rejection');
+  });
+  process.once('uncaughtException', (error) => {
+    app.logger.error({ err: error }, 'uncaught exception; shutting down');
+    void shutdown('uncaught exception', 1);
+  });
+  return { handle, options: serveOptions, shutdown };
+}

@@ -1,0 +1,32 @@
+import type * as z from 'zod';
+
+import { InvalidParamsError } from '../errors.js';
+import type { Policy } from './chain.js';
+
+/** One line per issue: `path: message`, joined with `; ` (at most 10 issues). */
+export function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
+  const lines = issues.slice(0, 10).map((issue) => {
+    const path = issue.path.map(String).join('.');
+    return path === '' ? issue.message : `${path}: ${issue.message}`;
+  });
+  if (issues.length > 10) lines.push(`…and ${issues.length - 10} more`);
+  return lines.join('; ');
+}
+
+/**
+ * Parses tool arguments with the tool's zod schema (the SDK is given a pass-through schema so that
+ * validation happens here, inside the chain, where it is logged and counted). On failure the call
+ * fails with {@link InvalidParamsError}, which a tool call reports as an `isError` result naming
+ * each bad field. Prompts are validated by the SDK before they reach the chain.
+ */
+export const validation: Policy = async (call, next) => {
+  if (call.definition.kind !== 'tool' || call.definition.input === undefined) return next();
+  const parsed = await call.definition.input.safeParseAsync(call.args ?? {});
+  if (!parsed.success) {
+    throw new InvalidParamsError(`Invalid arguments for tool "${call.name}": ${formatIssues(parsed.error.issues)}`, {
+      data: { issues: parsed.error.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message })) },
+    });
+  }
+  call.args = parsed.data;
+  return next();
+};

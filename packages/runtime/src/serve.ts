@@ -1,0 +1,35 @@
+/**
+ * `serve()`: one entry for both transports.
+ *
+ * @module
+ */
+import type { ServeOptions } from './config.js';
+import type { McpApp } from './server.js';
+import { serveHttp, type HttpHandle, type ServeHttpOptions } from './transports/http.js';
+import { serveStdio, type ServeStdioOptions, type StdioHandle } from './transports/stdio.js';
+
+/** A running server on either transport. */
+export type ServerHandle = StdioHandle | HttpHandle;
+
+/** Options of {@link serve}: a transport plus that transport's options. */
+export type ServeAppOptions = ({ transport: 'stdio' } & ServeStdioOptions) | ({ transport: 'http' } & ServeHttpOptions);
+
+/** Serves `app` over stdio or Streamable HTTP. */
+export async function serve(app: McpApp, options: ServeAppOptions): Promise<ServerHandle> {
+  if (options.transport === 'stdio') return serveStdio(app, options);
+  return serveHttp(app, options);
+}
+
+/** Maps parsed command-line options to {@link serve} options. */
+export function serveOptionsFrom(options: ServeOptions): ServeAppOptions {
+  if (options.transport === 'stdio') return { transport: 'stdio' };
+  return {
+    transport: 'http',
+    host: options.host,
+    port: options.port,
+    mode: options.mode,
+    allowedHosts: options.allowedHosts,
+    allowedOrigins: options.allowedOrigins,
+    ...(options.mode === 'stateful' ? { eventStore: 'memory' as const } : {}),
+  };
+}

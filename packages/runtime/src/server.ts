@@ -1,0 +1,381 @@
+/**
+ * `createServer`: turns definitions into an {@link McpApp}, whose `factory` builds one SDK
+ * `McpServer` per serving unit (a stdio connection, a stateless HTTP request, an HTTP session),
+ * every handler wrapped in the policy chain.
+ *
+ * @module
+ */
+import { randomUUID } from 'node:crypto';
+
+import {
+  McpServer,
+  ResourceTemplate,
+  type McpRequestContext,
+  type McpServerFactory,
+  type ServerCapabilities,
+  type ServerContext,
+  type StandardSchemaWithJSON,
+  type Variables,
+} from '@modelcontextprotocol/server';
+import * as z from 'zod';
+
+import type {
+  AnyDefinition,
+  CallContext,
+  PromptDefinition,
+  ResourceDefinition,
+  ResourceTemplateDefinition,
+  ToolDefinition,
+} from './define.js';
+import { CancelledError, ConfigError } from './errors.js';
+import { createLogger, type Logger, type LogLevel } from './logger.js';
+import { accessLog } from './policies/access-log.js';
+import { composePolicies, type Call, type Outcome, type Policy } from './policies/chain.js';
+import { deadline } from './policies/deadline.js';
+import { errorBoundary } from './policies/error-boundary.js';
+import { InflightRegistry } from './policies/inflight.js';
+import { validation } from './policies/validation.js';
+import { toPromptResult, toResourceResult, toToolResult } from './results.js';
+
+/** The arguments schema of a tool that declares none. */
+const EMPTY_OBJECT = z.object({});
+
+/** Default time budget of one call. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** Tool names: 1–64 characters of letters, digits, `_`, `-` and `.`. */
+const TOOL_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/** Request ids accepted from `X-Request-ID`: 1–128 safe characters. */
+const REQUEST_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+/** Options of {@link createServer}. */
+export interface ServerOptions {
+  /** Server name reported to clients (`serverInfo.name`). */
+  name: string;
+  version: string;
+  title?: string;
+  /** Instructions sent in the initialize result: how the model should use this server. */
+  instructions?: string;
+  tools?: readonly ToolDefinition[];
+  resources?: readonly (ResourceDefinition | ResourceTemplateDefinition)[];
+  prompts?: readonly PromptDefinition[];
+  /**
+   * Extra policies, run inside the built-in ones (after request tracking, logging, the error
+   * boundary, the deadline and validation) and right before the handler, in the order given.
+   */
+  policies?: readonly Policy[];
+  defaults?: {
+    /** Time budget of a call whose definition sets none; default 30 000 ms. */
+    timeoutMs?: number;
+  };
+  /** Logger to use; by default a JSON logger on stderr at `logLevel`. */
+  logger?: Logger;
+  /** Level of the default logger; default `LOG_LEVEL` from the environment, else `info`. */
+  logLevel?: LogLevel;
+  /** Capabilities merged into the ones the runtime derives (e.g. `{ resources: { subscribe: true } }`). */
+  capabilities?: ServerCapabilities;
+  /** Escape hatch: called on every new SDK instance after registration (raw request handlers, etc.). */
+  setup?: (server: McpServer, context: McpRequestContext) => void;
+}
+
+/** A server ready to be served by `serve()`, tested in process, or mounted by the gateway. */
+export interface McpApp {
+  readonly info: { readonly name: string; readonly version: string; readonly title?: string };
+  readonly logger: Logger;
+  readonly tools: readonly ToolDefinition[];
+  readonly resources: readonly (ResourceDefinition | ResourceTemplateDefinition)[];
+  readonly prompts: readonly PromptDefinition[];
+  /** Builds one SDK instance; hand it to `serveStdio`, `createMcpHandler` or an SDK transport. */
+  readonly factory: McpServerFactory;
+  /** Calls in flight, for graceful shutdown. */
+  readonly inflight: InflightRegistry;
+  /** Runs one call through the policy chain (used by the SDK callbacks and by `testing`). */
+  dispatch(call: Call): Promise<Outcome>;
+  /** Creates the {@link Call} for a request; exposed for the testing helpers. */
+  createCall(input: CallInput): Call;
+}
+
+/** What {@link McpApp.createCall} needs to know about one request. */
+export interface CallInput {
+  readonly definition: AnyDefinition;
+  readonly args: unknown;
+  readonly sdk: ServerContext;
+  readonly era: 'legacy' | 'modern';
+  /** Resource URI (resources only). */
+  readonly uri?: URL;
+  /** URI template variables (resource templates only). */
+  readonly variables?: Variables;
+}
+
+function assertValidDefinitions(options: ServerOptions): void {
+  const problems: string[] = [];
+  const seen = new Map<string, Set<string>>();
+  const claim = (kind: string, name: string): void => {
+    const names = seen.get(kind) ?? new Set<string>();
+    if (names.has(name)) problems.push(`duplicate ${kind} "${name}"`);
+    names.add(name);
+    seen.set(kind, names);
+  };
+  for (const tool of options.tools ?? []) {
+    if (!TOOL_NAME.test(tool.name))
+      problems.push(`tool name "${tool.name}" must be 1-64 characters of A-Z a-z 0-9 _ - .`);
+    if (tool.description.trim() === '') problems.push(`tool "${tool.name}" needs a description`);
+    claim('tool', tool.name);
+  }
+  for (const resource of options.resources ?? []) {
+    claim('resource', resource.name);
+    if (resource.kind === 'resource') claim('resource URI', resource.uri);
+  }
+  for (const prompt of options.prompts ?? []) claim('prompt', prompt.name);
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid server definition "${options.name}": ${problems.join('; ')}`);
+  }
+}
+
+/**
+ * A Standard Schema that advertises `schema`'s JSON Schema but accepts any value, so that the SDK
+ * lists the real schema while validation runs in the policy chain. The JSON Schema is computed
+ * once per target and shared by every instance the factory builds.
+ */
+function passThroughSchema(schema: z.ZodType): StandardSchemaWithJSON {
+  const standard = schema['~standard'] as unknown as StandardSchemaWithJSON['~standard'];
+  const cache = new Map<string, Record<string, unknown>>();
+  type ConvertOptions = Parameters<StandardSchemaWithJSON['~standard']['jsonSchema']['input']>[0];
+  const convert = (io: 'input' | 'output', options: ConvertOptions): Record<string, unknown> => {
+    const key = `${io}:${options.target}`;
+    let json = cache.get(key);
+    if (json === undefined) {
+      json = standard.jsonSchema[io](options);
+      cache.set(key, json);
+    }
+    return json;
+  };
+  return {
+    '~standard': {
+      version: 1,
+      vendor: 'mcp-factory',
+      validate: (value: unknown) => ({ value }),
+      jsonSchema: { input: (options) => convert('input', options), output: (options) => convert('output', options) },
+    },
+  };
+}
+
+function requestIdOf(sdk: ServerContext): string {
+  const header = sdk.http?.req?.headers.get('x-request-id');
+  return header !== null && header !== undefined && REQUEST_ID.test(header) ? header : randomUUID();
+}
+
+const METHOD = { tool: 'tools/call', resource: 'resources/read', prompt: 'prompts/get' } as const;
+
+/** Builds an {@link McpApp} from definitions. Throws at start-up on invalid or duplicate names. */
+export function createServer(options: ServerOptions): McpApp {
+  assertValidDefinitions(options);
+  const envLevel = process.env.LOG_LEVEL as LogLevel | undefined;
+  const logger =
+    options.logger ?? createLogger({ level: options.logLevel ?? envLevel ?? 'info', base: { server: options.name } });
+  const defaultTimeout = options.defaults?.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const inflight = new InflightRegistry();
+  const tools = options.tools ?? [];
+  const resources = options.resources ?? [];
+  const prompts = options.prompts ?? [];
+  const inputSchemas = new Map(tools.map((tool) => [tool, passThroughSchema(tool.input ?? EMPTY_OBJECT)]));
+
+  const chain = composePolicies(
+    [inflight.policy, accessLog, errorBoundary, deadline, validation, ...(options.policies ?? [])],
+    (call) => invokeHandler(call),
+  );
+
+  const handlerInputs = new WeakMap<Call, { uri: URL | undefined; variables: Variables | undefined }>();
+
+  async function invokeHandler(call: Call): Promise<Outcome> {
+    const definition = call.definition;
+    const input = handlerInputs.get(call);
+    switch (definition.kind) {
+      case 'tool':
+        return toToolResult(await definition.run(call.args, call.context), definition.output !== undefined);
+      case 'resource': {
+        const uri = input?.uri ?? new URL(definition.uri);
+        return toResourceResult(await definition.read(uri, call.context), uri.href, definition.mimeType);
+      }
+      case 'resourceTemplate': {
+        const uri = input?.uri ?? new URL(call.target);
+        return toResourceResult(
+          await definition.read(uri, input?.variables ?? {}, call.context),
+          uri.href,
+          definition.mimeType,
+        );
+      }
+      case 'prompt':
+        return toPromptResult(await definition.get(call.args as never, call.context), definition.description);
+    }
+  }
+
+  function createCall(input: CallInput): Call {
+    const { definition, sdk } = input;
+    const kind = definition.kind === 'tool' ? 'tool' : definition.kind === 'prompt' ? 'prompt' : 'resource';
+    const requestId = requestIdOf(sdk);
+    const timeoutMs = definition.timeoutMs ?? defaultTimeout;
+    const controller = new AbortController();
+    const clientSignal = sdk.mcpReq.signal;
+    const onClientAbort = (): void => controller.abort(new CancelledError('The client cancelled the request.'));
+    if (clientSignal.aborted) onClientAbort();
+    else clientSignal.addEventListener('abort', onClientAbort, { once: true });
+    controller.signal.addEventListener('abort', () => clientSignal.removeEventListener('abort', onClientAbort), {
+      once: true,
+    });
+    const startedAt = performance.now();
+    const deadlineAt = Date.now() + timeoutMs;
+    const method = METHOD[kind];
+    const progressToken = sdk.mcpReq._meta?.progressToken;
+    const log = logger.child({ requestId });
+    const context: CallContext = {
+      requestId,
+      method,
+      name: definition.name,
+      signal: controller.signal,
+      deadline: deadlineAt,
+      remainingMs: () => Math.max(0, deadlineAt - Date.now()),
+      log,
+      era: input.era,
+      authInfo: sdk.http?.authInfo,
+      mcp: sdk,
+      async progress(progress, total, message) {
+        if (progressToken === undefined) return;
+        await sdk.mcpReq.notify({
+          method: 'notifications/progress',
+          params: {
+            progressToken,
+            progress,
+            ...(total === undefined ? {} : { total }),
+            ...(message === undefined ? {} : { message }),
+          },
+        });
+      },
+      async clientLog(level, data) {
+        try {
+          // eslint-disable-next-line @typescript-eslint/no-deprecated -- still the way to reach 2025-era clients
+          await sdk.mcpReq.log(level, data, options.name);
+        } catch (error) {
+          log.debug({ err: error }, 'client log notification not delivered');
+        }
+      },
+    };
+    const call: Call = {
+      kind,
+      name: definition.name,
+      target: input.uri?.href ?? definition.name,
+      definition,
+      args: input.args,
+      requestId,
+      startedAt,
+      timeoutMs,
+      controller,
+      context,
+      attributes: new Map(),
+    };
+    handlerInputs.set(call, { uri: input.uri, variables: input.variables });
+    return call;
+  }
+
+  function register(server: McpServer, era: 'legacy' | 'modern'): void {
+    const run = (input: Omit<CallInput, 'era'>): Promise<Outcome> => chain(createCall({ ...input, era }));
+    for (const tool of tools) {
+      server.registerTool(
+        tool.name,
+        {
+          ...(tool.title === undefined ? {} : { title: tool.title }),
+          description: tool.description,
+          inputSchema: inputSchemas.get(tool),
+          ...(tool.output === undefined ? {} : { outputSchema: tool.output }),
+          ...(tool.annotations === undefined ? {} : { annotations: tool.annotations }),
+          ...(tool.icons === undefined ? {} : { icons: tool.icons }),
+          ...(tool._meta === undefined ? {} : { _meta: tool._meta }),
+        },
+        (args: unknown, sdk: ServerContext) => run({ definition: tool, args, sdk }) as never,
+      );
+    }
+    for (const resource of resources) {
+      const metadata = {
+        ...(resource.title === undefined ? {} : { title: resource.title }),
+        ...(resource.description === undefined ? {} : { description: resource.description }),
+        ...(resource.mimeType === undefined ? {} : { mimeType: resource.mimeType }),
+        ...(resource.icons === undefined ? {} : { icons: resource.icons }),
+      };
+      if (resource.kind === 'resource') {
+        server.registerResource(
+          resource.name,
+          resource.uri,
+          {
+            ...metadata,
+            ...(resource.size === undefined ? {} : { size: resource.size }),
+            ...(resource.annotations === undefined ? {} : { annotations: resource.annotations }),
+          },
+          (uri, sdk) => run({ definition: resource, args: undefined, sdk, uri }) as never,
+        );
+      } else {
+        const template = new ResourceTemplate(resource.uriTemplate, {
+          list: resource.list === undefined ? undefined : async () => ({ resources: (await resource.list?.()) ?? [] }),
+          ...(resource.complete === undefined ? {} : { complete: resource.complete }),
+        });
+        server.registerResource(
+          resource.name,
+          template,
+          metadata,
+          (uri, variables, sdk) => run({ definition: resource, args: undefined, sdk, uri, variables }) as never,
+        );
+      }
+    }
+    for (const prompt of prompts) {
+      const config = {
+        ...(prompt.title === undefined ? {} : { title: prompt.title }),
+        ...(prompt.description === undefined ? {} : { description: prompt.description }),
+        ...(prompt.icons === undefined ? {} : { icons: prompt.icons }),
+      };
+      if (prompt.args === undefined) {
+        server.registerPrompt(
+          prompt.name,
+          config,
+          (sdk: ServerContext) => run({ definition: prompt, args: {}, sdk }) as never,
+        );
+      } else {
+        server.registerPrompt(
+          prompt.name,
+          { ...config, argsSchema: prompt.args },
+          (args: unknown, sdk: ServerContext) => run({ definition: prompt, args, sdk }) as never,
+        );
+      }
+    }
+  }
+
+  const capabilities: ServerCapabilities = { logging: {}, ...options.capabilities };
+  const factory: McpServerFactory = (context) => {
+    const server = new McpServer(
+      {
+        name: options.name,
+        version: options.version,
+        ...(options.title === undefined ? {} : { title: options.title }),
+      },
+      { capabilities, ...(options.instructions === undefined ? {} : { instructions: options.instructions }) },
+    );
+    register(server, context.era);
+    options.setup?.(server, context);
+    return server;
+  };
+
+  return {
+    info: {
+      name: options.name,
+      version: options.version,
+      ...(options.title === undefined ? {} : { title: options.title }),
+    },
+    logger,
+    tools,
+    resources,
+    prompts,
+    factory,
+    inflight,
+    dispatch: chain,
+    createCall,
+  };
+}

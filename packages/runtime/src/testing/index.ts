@@ -1,0 +1,187 @@
+/**
+ * `@mcp-factory/runtime/testing`: helpers for the three test levels of a generated server.
+ *
+ * - unit: {@link invokeTool} runs one tool through the real policy chain (validation, timeout,
+ *   error mapping) with no transport and no client, so tests can inject a mocked API client;
+ * - integration: {@link connectInProcess} connects the official SDK client to the app in process,
+ *   as a 2025-era client (linked in-memory transports) or a 2026-07-28 client (the HTTP handler's
+ *   `fetch`, no socket);
+ * - end to end: {@link connectStdio} and {@link connectHttp} talk to a real subprocess or URL.
+ *
+ * Needs `@modelcontextprotocol/client` (a dev dependency of generated projects).
+ *
+ * @module
+ */
+import type { Readable } from 'node:stream';
+
+import { Client, StreamableHTTPClientTransport, type ClientCapabilities } from '@modelcontextprotocol/client';
+import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/client/stdio';
+import {
+  InMemoryTransport,
+  createMcpHandler,
+  type CallToolResult,
+  type ServerContext,
+} from '@modelcontextprotocol/server';
+
+import type { McpApp } from '../server.js';
+
+/** Options of {@link invokeTool}. */
+export interface InvokeOptions {
+  /** Aborts the call as a client cancellation would. */
+  signal?: AbortSignal;
+  /** Progress token; progress notifications are then collected in `notifications`. */
+  progressToken?: string | number;
+  era?: 'legacy' | 'modern';
+}
+
+/** The result of {@link invokeTool} plus the notifications the tool sent. */
+export interface InvokeResult {
+  result: CallToolResult;
+  notifications: { method: string; params?: unknown }[];
+}
+
+/**
+ * Runs tool `name` of `app` through the policy chain, without a transport. Unknown tools throw.
+ * The SDK context is synthetic: notifications are recorded, sampling and elicitation throw.
+ */
+export async function invokeTool(
+  app: McpApp,
+  name: string,
+  args: unknown,
+  options: InvokeOptions = {},
+): Promise<InvokeResult> {
+  const definition = app.tools.find((tool) => tool.name === name);
+  if (definition === undefined)
+    throw new Error(`No tool "${name}" in ${app.info.name}; it has: ${app.tools.map((t) => t.name).join(', ')}`);
+  const notifications: InvokeResult['notifications'] = [];
+  const unsupported = (): never => {
+    throw new Error('invokeTool has no client: sampling and elicitation need connectInProcess()');
+  };
+  const sdk = {
+    mcpReq: {
+      id: 1,
+      method: 'tools/call',
+      ...(options.progressToken === undefined ? {} : { _meta: { progressToken: options.progressToken } }),
+      signal: options.signal ?? new AbortController().signal,
+      requestState: () => undefined,
+      notify: async (notification: { method: string; params?: unknown }) => {
+        notifications.push(notification);
+      },
+      send: unsupported,
+      log: async (level: string, data: unknown) => {
+        notifications.push({ method: 'notifications/message', params: { level, data } });
+      },
+      elicitInput: unsupported,
+      requestSampling: unsupported,
+    },
+  } as unknown as ServerContext;
+  const call = app.createCall({ definition, args, sdk, era: options.era ?? 'legacy' });
+  const result = (await app.dispatch(call)) as CallToolResult;
+  return { result, notifications };
+}
+
+/** A connected client and the way to close everything it opened. */
+export interface Connection {
+  readonly client: Client;
+  close(): Promise<void>;
+}
+
+/** Options of the `connect*` helpers. */
+export interface ConnectOptions {
+  /**
+   * `legacy` (default): the 2025 initialize handshake, offering `protocolVersion` (default the
+   * SDK's latest 2025-era revision). `modern`: a 2026-07-28 client (`server/discover`).
+   */
+  era?: 'legacy' | 'modern';
+  /** 2025-era revision to offer, e.g. `2025-06-18`. */
+  protocolVersion?: string;
+  /** Client capabilities (sampling, elicitation, roots). */
+  capabilities?: ClientCapabilities;
+}
+
+function newClient(options: ConnectOptions): Client {
+  return new Client(
+    { name: 'mcp-factory-test', version: '1.0.0' },
+    {
+      ...(options.capabilities === undefined ? {} : { capabilities: options.capabilities }),
+      ...(options.era === 'modern'
+        ? { versionNegotiation: { mode: { pin: '2026-07-28' } } }
+        : options.protocolVersion === undefined
+          ? {}
+          : { supportedProtocolVersions: [options.protocolVersion] }),
+    },
+  );
+}
+
+/** Connects the official client to `app` in process (no socket, no subprocess). */
+export async function connectInProcess(app: McpApp, options: ConnectOptions = {}): Promise<Connection> {
+  const client = newClient(options);
+  if (options.era === 'modern') {
+    const handler = createMcpHandler(app.factory);
+    const transport = new StreamableHTTPClientTransport(new URL('http://in-process.invalid/mcp'), {
+      fetch: (url, init) => handler.fetch(new Request(url, init)),
+    });
+    await client.connect(transport);
+    return {
+      client,
+      close: async () => {
+        await client.close();
+        await handler.close();
+      },
+    };
+  }
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  const server = await app.factory({ era: 'legacy' });
+  await server.connect(serverSide);
+  await client.connect(clientSide);
+  return {
+    client,
+    close: async () => {
+      await client.close();
+      await server.close();
+    },
+  };
+}
+
+/** A client on a spawned stdio server, with the server's stderr collected. */
+export interface StdioConnection extends Connection {
+  readonly transport: StdioClientTransport;
+  /** Everything the server wrote to stderr so far. */
+  stderr(): string;
+}
+
+/** Spawns `command args` (no shell) and connects the official client over its stdio. */
+export async function connectStdio(
+  command: string,
+  args: readonly string[],
+  options: ConnectOptions & { env?: Record<string, string>; cwd?: string } = {},
+): Promise<StdioConnection> {
+  const transport = new StdioClientTransport({
+    command,
+    args: [...args],
+    env: { ...getDefaultEnvironment(), ...options.env },
+    stderr: 'pipe',
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+  });
+  let stderr = '';
+  (transport.stderr as Readable | null)?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+  const client = newClient(options);
+  await client.connect(transport);
+  return {
+    client,
+    transport,
+    stderr: () => stderr,
+    close: async () => {
+      await client.close();
+    },
+  };
+}
+
+/** Connects the official client to a Streamable HTTP endpoint. */
+export async function connectHttp(url: string, options: ConnectOptions = {}): Promise<Connection> {
+  const client = newClient(options);
+  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  return { client, close: () => client.close() };
+}

@@ -1,0 +1,370 @@
+/**
+ * The Streamable HTTP front: a `node:http` server that checks Host and Origin, caps and parses the
+ * body itself (so malformed JSON gets a JSON-RPC -32700 body, never an HTML page), refuses batches
+ * where the protocol revision forbids them, and hands everything else to the SDK.
+ *
+ * Stateless by default: every request is served by a fresh instance from the app's factory
+ * (`createMcpHandler`), 2025-era and 2026-07-28 clients alike. Stateful mode keeps one SDK
+ * transport per `Mcp-Session-Id` for 2025-era clients (GET streams, resumability, server→client
+ * requests) and still serves 2026-07-28 clients per request.
+ *
+ * @module
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { NodeStreamableHTTPServerTransport, toNodeHandler } from '@modelcontextprotocol/node';
+import { createMcpHandler, isInitializeRequest, isLegacyRequest, type EventStore } from '@modelcontextprotocol/server';
+
+import type { McpApp } from '../server.js';
+import { allowedHostnames, batchAllowed, checkHost, checkOrigin } from './http-guards.js';
+import { InMemoryEventStore } from './event-store.js';
+
+/** Options of {@link serveHttp} and {@link createHttpListener}. */
+export interface ServeHttpOptions {
+  /** Interface to bind; default `127.0.0.1`. Binding elsewhere requires listing the names clients use in `allowedHosts`. */
+  host?: string;
+  /** Port; default 3000; 0 picks a free one. */
+  port?: number;
+  /** Path of the MCP endpoint; default `/mcp`. */
+  path?: string;
+  /** Extra hostnames accepted in the Host header (loopback names are always accepted). */
+  allowedHosts?: readonly string[];
+  /** Extra hostnames accepted in the Origin header (loopback names are always accepted). */
+  allowedOrigins?: readonly string[];
+  /** Largest request body in bytes; larger ones get 413. Default 4 MiB. */
+  maxBodyBytes?: number;
+  /** `stateless` (default) or `stateful` (sessions for 2025-era clients). */
+  mode?: 'stateless' | 'stateful';
+  /** Stateful mode: sessions idle longer than this are closed. Default 30 minutes. */
+  sessionIdleMs?: number;
+  /** Stateful mode: most sessions at once; further initializes get 503. Default 1000. */
+  maxSessions?: number;
+  /** Stateful mode: event store for resumable SSE streams; `memory` keeps recent events in process. */
+  eventStore?: EventStore | 'memory';
+}
+
+/** A running HTTP server. */
+export interface HttpHandle {
+  readonly transport: 'http';
+  /** The MCP endpoint, e.g. `http://127.0.0.1:3000/mcp`. */
+  readonly url: string;
+  readonly port: number;
+  readonly server: Server;
+  /**
+   * Stops accepting connections, gives calls in flight `graceMs` (default 5000) to finish and
+   * cancels the rest, then closes sessions and sockets.
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
+}
+
+/** A request listener plus what is needed to shut it down. */
+export interface HttpListener {
+  (req: IncomingMessage, res: ServerResponse): void;
+  /** Number of open stateful sessions. */
+  readonly sessionCount: number;
+  close(): Promise<void>;
+}
+
+type JsonRpcId = string | number | null;
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(text)),
+    ...headers,
+  });
+  res.end(text);
+}
+
+/** Answers with a JSON-RPC error object as the body. */
+export function sendJsonRpcError(
+  res: ServerResponse,
+  status: number,
+  code: number,
+  message: string,
+  id: JsonRpcId = null,
+  headers: Record<string, string> = {},
+): void {
+  sendJson(res, status, { jsonrpc: '2.0', id, error: { code, message } }, headers);
+}
+
+class BodyTooLargeError extends Error {}
+
+function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) return Promise.reject(new BodyTooLargeError());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        req.off('data', onData);
+        req.resume();
+        reject(new BodyTooLargeError());
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function isJsonContentType(value: string | undefined): boolean {
+  return value !== undefined && value.split(';')[0]?.trim().toLowerCase() === 'application/json';
+}
+
+function toWebHeaders(req: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
+  }
+  return headers;
+}
+
+interface Session {
+  readonly transport: NodeStreamableHTTPServerTransport;
+  lastSeen: number;
+}
+
+/**
+ * Builds the request listener of the HTTP front without binding a port, so it can be mounted on
+ * an existing `node:http` server (the gateway does this) or tested directly.
+ */
+export function createHttpListener(app: McpApp, options: ServeHttpOptions = {}): HttpListener {
+  const path = options.path ?? '/mcp';
+  const maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
+  const hosts = allowedHostnames(options.host ?? '127.0.0.1', options.allowedHosts);
+  const origins = allowedHostnames(options.host ?? '127.0.0.1', options.allowedOrigins);
+  const stateful = options.mode === 'stateful';
+  const onerror = (error: Error): void => app.logger.warn({ err: error }, 'http transport error');
+  const handler = createMcpHandler(app.factory, {
+    legacy: stateful ? 'reject' : 'stateless',
+    maxRequestBodySize: maxBodyBytes,
+    onerror,
+  });
+  const sdkListener = toNodeHandler(handler, { maxRequestBodySize: maxBodyBytes, onerror });
+  const sessions = new Map<string, Session>();
+  const eventStore = options.eventStore === 'memory' ? new InMemoryEventStore() : options.eventStore;
+  const idleMs = options.sessionIdleMs ?? 30 * 60_000;
+  const maxSessions = options.maxSessions ?? 1000;
+  const sweeper = stateful
+    ? setInterval(
+        () => {
+          const cutoff = Date.now() - idleMs;
+          for (const [id, session] of sessions) {
+            if (session.lastSeen < cutoff) {
+              sessions.delete(id);
+              void session.transport.close();
+            }
+          }
+        },
+        Math.min(idleMs, 60_000),
+      ).unref()
+    : undefined;
+
+  async function serveSession(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+    const sessionId = headerValue(req, 'mcp-session-id');
+    if (sessionId !== undefined) {
+      const session = sessions.get(sessionId);
+      if (session === undefined) {
+        sendJsonRpcError(res, 404, -32001, 'Session not found: it expired or was closed. Initialize a new session.');
+        return;
+      }
+      session.lastSeen = Date.now();
+      await session.transport.handleRequest(req, res, body);
+      return;
+    }
+    if (req.method !== 'POST' || !isInitializeRequest(body)) {
+      sendJsonRpcError(
+        res,
+        400,
+        -32000,
+        'Bad Request: send initialize first, then the Mcp-Session-Id header it returns.',
+      );
+      return;
+    }
+    if (sessions.size >= maxSessions) {
+      sendJsonRpcError(
+        res,
+        503,
+        -32000,
+        `Too many sessions (${maxSessions}); close idle sessions or retry later.`,
+        null,
+        {
+          'retry-after': '5',
+        },
+      );
+      return;
+    }
+    const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      ...(eventStore === undefined ? {} : { eventStore }),
+      onsessioninitialized: (id) => {
+        sessions.set(id, { transport, lastSeen: Date.now() });
+      },
+      onsessionclosed: (id) => {
+        sessions.delete(id);
+      },
+    });
+    const server = await app.factory({ era: 'legacy' });
+    transport.onclose = () => {
+      if (transport.sessionId !== undefined) sessions.delete(transport.sessionId);
+      void server.close();
+    };
+    await server.connect(transport);
+    await transport.handleRequest(req, res, body);
+  }
+
+  async function serveMcp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let body: unknown;
+    if (req.method === 'POST') {
+      if (!isJsonContentType(headerValue(req, 'content-type'))) {
+        sendJsonRpcError(res, 415, -32000, 'Unsupported Media Type: send Content-Type: application/json.');
+        return;
+      }
+      let raw: Buffer;
+      try {
+        raw = await readBody(req, maxBodyBytes);
+      } catch (error) {
+        if (error instanceof BodyTooLargeError) {
+          sendJsonRpcError(res, 413, -32600, `Request body too large: at most ${maxBodyBytes} bytes.`, null, {
+            connection: 'close',
+          });
+          return;
+        }
+        throw error;
+      }
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch {
+        sendJsonRpcError(res, 400, -32700, 'Parse error: the request body is not valid JSON.');
+        return;
+      }
+      if (Array.isArray(body)) {
+        const version = headerValue(req, 'mcp-protocol-version');
+        if (body.length === 0) {
+          sendJsonRpcError(res, 400, -32600, 'Invalid Request: an empty JSON-RPC batch.');
+          return;
+        }
+        if (!batchAllowed(version)) {
+          sendJsonRpcError(
+            res,
+            400,
+            -32600,
+            `Invalid Request: JSON-RPC batches are not accepted under protocol revision ${version ?? 'unknown'} (batching was removed in 2025-06-18); send one message per request.`,
+          );
+          return;
+        }
+      }
+    } else if (req.method !== 'GET' && req.method !== 'DELETE') {
+      sendJsonRpcError(
+        res,
+        405,
+        -32000,
+        `Method ${req.method ?? ''} not allowed: use POST (and GET/DELETE for sessions).`,
+        null,
+        {
+          allow: 'GET, POST, DELETE',
+        },
+      );
+      return;
+    }
+    if (stateful) {
+      const probe = new Request(new URL(req.url ?? path, 'http://localhost'), {
+        method: req.method ?? 'GET',
+        headers: toWebHeaders(req),
+      });
+      if (req.method !== 'POST' || (await isLegacyRequest(probe, body))) {
+        await serveSession(req, res, body);
+        return;
+      }
+    }
+    await sdkListener(req, res, body);
+  }
+
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
+    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const hostProblem = checkHost(headerValue(req, 'host'), hosts);
+    if (hostProblem !== undefined) {
+      sendJsonRpcError(res, 403, -32000, `Forbidden: ${hostProblem}`);
+      return;
+    }
+    const originProblem = checkOrigin(headerValue(req, 'origin'), origins);
+    if (originProblem !== undefined) {
+      sendJsonRpcError(res, 403, -32000, `Forbidden: ${originProblem}`);
+      return;
+    }
+    if (pathname === '/healthz' && req.method === 'GET') {
+      sendJson(res, 200, { status: 'ok', server: app.info.name, version: app.info.version });
+      return;
+    }
+    if (pathname !== path) {
+      sendJsonRpcError(res, 404, -32601, `Not found: the MCP endpoint is ${path}.`);
+      return;
+    }
+    serveMcp(req, res).catch((error: unknown) => {
+      app.logger.error({ err: error }, 'http request failed');
+      sendJsonRpcError(res, 500, -32603, 'Internal error while handling the request; the server log has the details.');
+    });
+  };
+
+  return Object.assign(listener, {
+    get sessionCount() {
+      return sessions.size;
+    },
+    close: async () => {
+      if (sweeper !== undefined) clearInterval(sweeper);
+      const open = [...sessions.values()];
+      sessions.clear();
+      await Promise.allSettled(open.map((session) => session.transport.close()));
+      await handler.close();
+    },
+  });
+}
+
+/** Starts the HTTP front and resolves once it listens. */
+export async function serveHttp(app: McpApp, options: ServeHttpOptions = {}): Promise<HttpHandle> {
+  const host = options.host ?? '127.0.0.1';
+  const listener = createHttpListener(app, options);
+  const server = createHttpServer(listener);
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 3000, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const urlHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  return {
+    transport: 'http',
+    url: `http://${urlHost}:${address.port}${options.path ?? '/mcp'}`,
+    port: address.port,
+    server,
+    close: async ({ graceMs = 5000 } = {}) => {
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await app.inflight.drain(graceMs);
+      await listener.close();
+      server.closeAllConnections();
+      await stopped;
+    },
+  };
+}
