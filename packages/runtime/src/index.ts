@@ -70,3 +70,19 @@ export {
   type McpRequestContext,
 } from '@modelcontextprotocol/server';
 export * as z from 'zod';
+export {
+  createUpstreamClient,
+  expectShape,
+  redactUrl,
+  type UpstreamClient,
+  type UpstreamClientOptions,
+  type UpstreamRequest,
+  type UpstreamResponse,
+} from './upstream/client.js';
+export {
+  UpstreamError,
+  parseRetryAfter,
+  upstreamErrorFromStatus,
+  type UpstreamFailure,
+  type UpstreamErrorDetails,
+} from './upstream/errors.js';

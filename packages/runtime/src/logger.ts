@@ -28,7 +28,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** Options of {@link createLogger}. */
 export interface LoggerOptions {
-  /** Minimum level; default `info`. */
+  /** Minimum level; default `LOG_LEVEL` from the environment when valid, else `info`. */
   level?: LogLevel;
   /** Bound to every line (e.g. `{ server: 'weather' }`). */
   base?: Record<string, unknown>;
@@ -61,7 +61,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const destination = options.destination ?? pino.destination({ dest: 2, sync: false });
   return pino(
     {
-      level: options.level ?? 'info',
+      level: options.level ?? defaultLevel(),
       base: { pid: process.pid, ...options.base },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label: string) => ({ level: label }) },
@@ -69,6 +69,11 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     },
     destination,
   );
+}
+
+function defaultLevel(): LogLevel {
+  const fromEnv = process.env.LOG_LEVEL;
+  return fromEnv !== undefined && isLogLevel(fromEnv) ? fromEnv : 'info';
 }
 
 /** True when `value` names a log level. */

@@ -31,22 +31,37 @@ export interface RunningServer {
 }
 
 /**
- * Runs `app` as a process: `--transport stdio|http`, `--port`, `--host` and their environment
- * equivalents (`MCP_TRANSPORT`, `PORT`, `HOST`). Exits with 2 and a clear message on bad usage.
+ * Runs an app as a process: `--transport stdio|http`, `--port`, `--host` and their environment
+ * equivalents (`MCP_TRANSPORT`, `PORT`, `HOST`). Pass the app, or a function that builds it (it
+ * may read configuration and throw a `ConfigError`, which is printed without a stack).
+ * Exits with 2 and a clear message on bad usage or configuration.
  */
-export async function runMain(app: McpApp, options: RunMainOptions = {}): Promise<RunningServer | undefined> {
+export async function runMain(
+  appOrCreate: McpApp | (() => McpApp | Promise<McpApp>),
+  options: RunMainOptions = {},
+): Promise<RunningServer | undefined> {
   const exit = options.exit ?? ((code: number) => process.exit(code));
   const print = options.print ?? ((text: string) => process.stdout.write(text));
   const printError = options.printError ?? ((text: string) => process.stderr.write(text));
+  const fail = (bin: string, error: unknown): undefined => {
+    printError(`${bin}: ${isMcpFactoryError(error) ? error.message : error instanceof Error ? error.message : String(error)}\n`);
+    exit(2);
+    return undefined;
+  };
+
+  let app: McpApp;
+  try {
+    app = typeof appOrCreate === 'function' ? await appOrCreate() : appOrCreate;
+  } catch (error) {
+    return fail(options.bin ?? 'server', error);
+  }
   const bin = options.bin ?? app.info.name;
 
   let parsed;
   try {
     parsed = parseCommandLine(options.argv ?? process.argv.slice(2), options.env ?? process.env);
   } catch (error) {
-    printError(`${bin}: ${isMcpFactoryError(error) ? error.message : String(error)}\n`);
-    exit(2);
-    return undefined;
+    return fail(bin, error);
   }
   if (parsed.kind === 'help') {
     print(usage(bin));

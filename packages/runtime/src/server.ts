@@ -71,7 +71,7 @@ export interface ServerOptions {
   };
   /** Logger to use; by default a JSON logger on stderr at `logLevel`. */
   logger?: Logger;
-  /** Level of the default logger; default `LOG_LEVEL` from the environment, else `info`. */
+  /** Level of the default logger; default `LOG_LEVEL` from the environment when valid, else `info`. */
   logLevel?: LogLevel;
   /** Capabilities merged into the ones the runtime derives (e.g. `{ resources: { subscribe: true } }`). */
   capabilities?: ServerCapabilities;
@@ -171,9 +171,9 @@ const METHOD = { tool: 'tools/call', resource: 'resources/read', prompt: 'prompt
 /** Builds an {@link McpApp} from definitions. Throws at start-up on invalid or duplicate names. */
 export function createServer(options: ServerOptions): McpApp {
   assertValidDefinitions(options);
-  const envLevel = process.env.LOG_LEVEL as LogLevel | undefined;
   const logger =
-    options.logger ?? createLogger({ level: options.logLevel ?? envLevel ?? 'info', base: { server: options.name } });
+    options.logger ??
+    createLogger({ ...(options.logLevel === undefined ? {} : { level: options.logLevel }), base: { server: options.name } });
   const defaultTimeout = options.defaults?.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const inflight = new InflightRegistry();
   const tools = options.tools ?? [];

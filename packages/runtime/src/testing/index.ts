@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 
 import { Client, StreamableHTTPClientTransport, type ClientCapabilities } from '@modelcontextprotocol/client';
@@ -184,4 +185,80 @@ export async function connectHttp(url: string, options: ConnectOptions = {}): Pr
   const client = newClient(options);
   await client.connect(new StreamableHTTPClientTransport(new URL(url)));
   return { client, close: () => client.close() };
+}
+
+/** A server process started for end-to-end tests. */
+export interface ServerProcess {
+  readonly child: ChildProcess;
+  /** The MCP URL the server reported (HTTP only). */
+  readonly url: string | undefined;
+  /** Everything written to stdout and stderr so far. */
+  stdout(): string;
+  stderr(): string;
+  /** Sends `signal` (default SIGTERM) and resolves with the exit code (or the signal that ended it). */
+  stop(signal?: NodeJS.Signals): Promise<number | NodeJS.Signals | null>;
+  /** Resolves when the process has exited, with its code. */
+  readonly exited: Promise<number | NodeJS.Signals | null>;
+}
+
+/**
+ * Spawns `command args` (no shell). With `waitForHttp`, resolves once the server logged its
+ * "server started" line with a URL on stderr (start it with `--transport http --port 0`).
+ */
+export async function startServerProcess(
+  command: string,
+  args: readonly string[],
+  options: { env?: Record<string, string>; cwd?: string; waitForHttp?: boolean; timeoutMs?: number } = {},
+): Promise<ServerProcess> {
+  const child = spawn(command, [...args], {
+    // info level at least, so that the "server started" line is logged even when tests silence logs.
+    env: { ...process.env, LOG_LEVEL: 'info', ...options.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const exited = new Promise<number | NodeJS.Signals | null>((resolve) => {
+    child.once('exit', (code, signal) => resolve(code ?? signal));
+  });
+  let url: string | undefined;
+  if (options.waitForHttp === true) {
+    url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no "server started" line within ${options.timeoutMs ?? 15_000} ms; stderr:\n${stderr}`)), options.timeoutMs ?? 15_000);
+      const check = (): void => {
+        for (const line of stderr.split('\n')) {
+          if (!line.startsWith('{')) continue;
+          try {
+            const entry = JSON.parse(line) as { msg?: string; url?: string };
+            if (entry.msg === 'server started' && typeof entry.url === 'string') {
+              clearTimeout(timer);
+              child.stderr.off('data', check);
+              resolve(entry.url);
+              return;
+            }
+          } catch {
+            // not a log line
+          }
+        }
+      };
+      child.stderr.on('data', check);
+      void exited.then((code) => {
+        clearTimeout(timer);
+        reject(new Error(`server exited (${String(code)}) before it started; stderr:\n${stderr}`));
+      });
+    });
+  }
+  return {
+    child,
+    url,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    exited,
+    stop: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
 }

@@ -1,0 +1,32 @@
+/**
+ * Assembles the server: configuration, the API client and the tools. Tests call `createApp` with
+ * a mocked client or a client pointed at the fake upstream.
+ */
+import { createLogger, createServer, type Logger, type McpApp } from '@mcp-factory/runtime';
+
+import pkg from '../package.json' with { type: 'json' };
+import { createApiClient, type ApiClient } from './client.js';
+import { loadConfig, type Config } from './config.js';
+import { createTools } from './tools/index.js';
+
+export interface AppOptions {
+  /** Defaults to `loadConfig(process.env)`. */
+  config?: Config;
+  /** Defaults to a real client built from `config`. */
+  client?: ApiClient;
+  logger?: Logger;
+}
+
+export function createApp(options: AppOptions = {}): McpApp {
+  const config = options.config ?? loadConfig();
+  const logger = options.logger ?? createLogger({ base: { server: pkg.name } });
+  const client = options.client ?? createApiClient(config, { logger });
+  return createServer({
+    name: pkg.name,
+    version: pkg.version,
+    instructions:
+      'Tools over a REST API of items. Use search_items to find items and their ids, get_item for details, create_item to add one.',
+    tools: createTools(client),
+    logger,
+  });
+}
