@@ -5,7 +5,7 @@
  */
 import type { ServeOptions } from './config.js';
 import type { McpApp } from './server.js';
-import { serveHttp, type HttpHandle, type ServeHttpOptions } from './transports/http.js';
+import type { HttpHandle, ServeHttpOptions } from './transports/http.js';
 import { serveStdio, type ServeStdioOptions, type StdioHandle } from './transports/stdio.js';
 
 /** A running server on either transport. */
@@ -14,9 +14,13 @@ export type ServerHandle = StdioHandle | HttpHandle;
 /** Options of {@link serve}: a transport plus that transport's options. */
 export type ServeAppOptions = ({ transport: 'stdio' } & ServeStdioOptions) | ({ transport: 'http' } & ServeHttpOptions);
 
-/** Serves `app` over stdio or Streamable HTTP. */
+/**
+ * Serves `app` over stdio or Streamable HTTP. The HTTP stack is imported only when needed, so a
+ * stdio server (the common case, started per client session) does not pay for loading it.
+ */
 export async function serve(app: McpApp, options: ServeAppOptions): Promise<ServerHandle> {
   if (options.transport === 'stdio') return serveStdio(app, options);
+  const { serveHttp } = await import('./transports/http.js');
   return serveHttp(app, options);
 }
 
