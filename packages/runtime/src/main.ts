@@ -74,10 +74,54 @@ export async function runMain(
   const serveOptions = parsed.options;
   if (serveOptions.logLevel !== undefined) app.logger.level = serveOptions.logLevel;
 
+  // Signal handlers go in before serving, so that a signal during start-up is handled too; the
+  // "server started" line (what supervisors and tests wait for) is logged only after they exist.
+  let resolveReady!: (handle: ServerHandle | undefined) => void;
+  const ready = new Promise<ServerHandle | undefined>((resolve) => {
+    resolveReady = resolve;
+  });
+  let stopping: Promise<void> | undefined;
+  const shutdown = (reason: string, exitCode = 0): Promise<void> => {
+    stopping ??= (async () => {
+      const running = await ready;
+      if (running === undefined) return;
+      app.logger.info({ reason, inflight: app.inflight.size }, 'shutting down');
+      const hardStop = setTimeout(() => {
+        app.logger.error('shutdown took too long; exiting');
+        exit(1);
+      }, serveOptions.shutdownGraceMs + 3000);
+      hardStop.unref();
+      const inflightAtStart = app.inflight.size;
+      await running.close({ graceMs: serveOptions.shutdownGraceMs });
+      app.logger.info({ reason, inflightAtStart }, 'stopped');
+      clearTimeout(hardStop);
+      exit(exitCode);
+    })();
+    return stopping;
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping !== undefined) {
+      app.logger.warn({ signal }, 'second signal during shutdown; exiting now');
+      exit(1);
+      return;
+    }
+    void shutdown(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('unhandledRejection', (reason) => {
+    app.logger.error({ err: reason }, 'unhandled promise rejection');
+  });
+  process.once('uncaughtException', (error) => {
+    app.logger.error({ err: error }, 'uncaught exception; shutting down');
+    void shutdown('uncaught exception', 1);
+  });
+
   let handle: ServerHandle;
   try {
     handle = await serve(app, serveOptionsFrom(serveOptions));
   } catch (error) {
+    resolveReady(undefined);
     const code = (error as NodeJS.ErrnoException).code;
     const hint =
       code === 'EADDRINUSE'
@@ -89,41 +133,13 @@ export async function runMain(
     exit(1);
     return undefined;
   }
+  resolveReady(handle);
+  if (handle.transport === 'stdio') void handle.closed.then(() => shutdown('stdin closed'));
   app.logger.info(
     handle.transport === 'http'
       ? { transport: 'http', url: handle.url, mode: serveOptions.mode }
       : { transport: 'stdio' },
     'server started',
   );
-
-  let stopping: Promise<void> | undefined;
-  const shutdown = (reason: string, exitCode = 0): Promise<void> => {
-    stopping ??= (async () => {
-      app.logger.info({ reason, inflight: app.inflight.size }, 'shutting down');
-      const hardStop = setTimeout(() => {
-        app.logger.error('shutdown took too long; exiting');
-        exit(1);
-      }, serveOptions.shutdownGraceMs + 3000);
-      hardStop.unref();
-      const started = app.inflight.size;
-      await handle.close({ graceMs: serveOptions.shutdownGraceMs });
-      app.logger.info({ reason, inflightAtStart: started }, 'stopped');
-      clearTimeout(hardStop);
-      exit(exitCode);
-    })();
-    return stopping;
-  };
-
-  const onSignal = (signal: NodeJS.Signals): void => void shutdown(signal);
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  if (handle.transport === 'stdio') void handle.closed.then(() => shutdown('stdin closed'));
-  process.on('unhandledRejection', (reason) => {
-    app.logger.error({ err: reason }, 'unhandled promise rejection');
-  });
-  process.once('uncaughtException', (error) => {
-    app.logger.error({ err: error }, 'uncaught exception; shutting down');
-    void shutdown('uncaught exception', 1);
-  });
   return { handle, options: serveOptions, shutdown };
 }

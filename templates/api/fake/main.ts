@@ -1,7 +1,11 @@
-// `npm run fake-upstream`: runs the fake API and prints {"url": ...}; point API_BASE_URL at it and
-// set API_KEY to the key it accepts (FAKE_API_KEY, or the one given in FAKE_API_KEY env).
+// `npm run fake-upstream`: runs the fake API and prints one JSON line with its URL, the environment
+// that points this server at it, and an example call (the factory's demo reads that line).
 import { runFakeUpstreamMain } from '@mcp-factory/runtime/fake';
 
 import { FAKE_API_KEY, fakeApiOptions } from './upstream.js';
 
-void runFakeUpstreamMain(fakeApiOptions(process.env.FAKE_API_KEY ?? FAKE_API_KEY));
+const apiKey = process.env.FAKE_API_KEY ?? FAKE_API_KEY;
+void runFakeUpstreamMain(fakeApiOptions(apiKey), {
+  env: (url) => ({ API_BASE_URL: url, API_KEY: apiKey }),
+  example: { tool: 'search_items', arguments: { query: 'red' } },
+});

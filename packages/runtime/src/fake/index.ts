@@ -218,14 +218,29 @@ export async function startFakeUpstream(options: FakeUpstreamOptions): Promise<F
   };
 }
 
+/** What a fake upstream process announces besides its URL, so tools like the demo can use it. */
+export interface FakeAnnouncement {
+  /** Environment that points the generated server at this fake (base URL and the key it accepts). */
+  env(url: string): Record<string, string>;
+  /** A tool call that works against this fake. */
+  example?: { tool: string; arguments: Record<string, unknown> };
+}
+
 /**
  * Runs a fake upstream as a process: listens on `PORT` (default any free port), prints one JSON
- * line `{"url": "..."}` to stdout so a parent process can find it, and exits on SIGINT/SIGTERM.
+ * line `{"name", "url", "env", "example"}` to stdout so a parent process can find and use it, and
+ * exits on SIGINT/SIGTERM.
  */
-export async function runFakeUpstreamMain(options: FakeUpstreamOptions): Promise<FakeUpstream> {
+export async function runFakeUpstreamMain(options: FakeUpstreamOptions, announce?: FakeAnnouncement): Promise<FakeUpstream> {
   const port = Number(process.env.PORT ?? 0);
   const fake = await startFakeUpstream({ ...options, port: Number.isInteger(port) ? port : 0 });
-  process.stdout.write(`${JSON.stringify({ name: options.name, url: fake.url })}\n`);
+  const line = {
+    name: options.name,
+    url: fake.url,
+    ...(announce === undefined ? {} : { env: announce.env(fake.url) }),
+    ...(announce?.example === undefined ? {} : { example: announce.example }),
+  };
+  process.stdout.write(`${JSON.stringify(line)}\n`);
   const stop = (): void => {
     void fake.close().then(() => process.exit(0));
   };

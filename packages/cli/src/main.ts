@@ -1,0 +1,99 @@
+/**
+ * The `mcp-factory` command line: dispatches a command, prints its result and returns the exit
+ * code. Commands are functions that return results (see ./commands); ./cli.ts is the bin that
+ * hands this the real process.
+ *
+ * @module
+ */
+import { readFileSync } from 'node:fs';
+
+import { ScaffoldError } from '@mcp-factory/scaffold';
+
+import { describeDemoReport, DEMO_USAGE, parseDemoArgs, runDemo } from './commands/demo.js';
+import { describeNewResult, NEW_USAGE, parseNewArgs, runNew } from './commands/new.js';
+import { describeTemplates, runTemplates } from './commands/templates.js';
+import { CliError } from './errors.js';
+import { processIo, type Io } from './io.js';
+import { clackPrompter, type Prompter } from './prompter.js';
+
+const USAGE = `Usage: mcp-factory <command> [options]
+
+Commands:
+  new [name]    create an MCP server project from a template
+  templates     list templates and their options
+  demo          generate, build, test, run and call a server end to end (no keys, no network)
+
+Options:
+  -h, --help      show help (also "mcp-factory <command> --help")
+  -v, --version   print the version
+`;
+
+/** The factory's version (the CLI package's). */
+export const FACTORY_VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** Everything `main` may touch, injectable for tests. */
+export interface MainDeps {
+  io: Io;
+  prompter: Prompter;
+  /** Templates folder; default the factory's own (env MCP_FACTORY_TEMPLATES overrides). */
+  templatesRoot?: string;
+}
+
+/** Runs one command line; resolves with the exit code (0 ok, 1 failure, 2 usage). */
+export async function main(argv: readonly string[], deps: MainDeps): Promise<number> {
+  const { io } = deps;
+  const [command, ...rest] = argv;
+  const templatesRoot = deps.templatesRoot ?? io.env.MCP_FACTORY_TEMPLATES;
+  const common = { factoryVersion: FACTORY_VERSION, ...(templatesRoot === undefined ? {} : { templatesRoot }) };
+  try {
+    switch (command) {
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        io.out(USAGE);
+        return command === undefined ? 2 : 0;
+      case '-v':
+      case '--version':
+        io.out(`${FACTORY_VERSION}\n`);
+        return 0;
+      case 'new': {
+        const args = parseNewArgs(rest);
+        if (args.help) {
+          io.out(NEW_USAGE);
+          return 0;
+        }
+        const result = await runNew(args, { io, prompter: deps.prompter, ...common });
+        io.out(describeNewResult(result));
+        return result.install === undefined || result.install.code === 0 ? 0 : 1;
+      }
+      case 'templates':
+        io.out(describeTemplates(await runTemplates(templatesRoot)));
+        return 0;
+      case 'demo': {
+        const args = parseDemoArgs(rest);
+        if (args.help) {
+          io.out(DEMO_USAGE);
+          return 0;
+        }
+        const report = await runDemo(args, { io, ...common });
+        io.out(describeDemoReport(report));
+        return report.ok ? 0 : 1;
+      }
+      default:
+        throw new CliError(`Unknown command "${command}".\n\n${USAGE}`);
+    }
+  } catch (error) {
+    if (error instanceof CliError) {
+      io.err(`mcp-factory: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof ScaffoldError) {
+      io.err(`mcp-factory: ${error.message}\n`);
+      return error.code === 'INVALID_NAME' || error.code === 'INVALID_ANSWER' || error.code === 'UNKNOWN_TEMPLATE' ? 2 : 1;
+    }
+    io.err(`mcp-factory: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  }
+}
+
