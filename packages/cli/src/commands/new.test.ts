@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+
+import { parseNewArgs } from './new.js';
+
+describe('parseNewArgs', () => {
+  it('collects the name, template, provider, --set answers and switches', () => {
+    expect(parseNewArgs(['weather', '-t', 'api', '-p', 'openai', '--set', 'region=eu', '--yes', '--force', '--install', '--dir', 'x'])).toEqual({
+      name: 'weather',
+      template: 'api',
+      answers: { region: 'eu', provider: 'openai' },
+      description: undefined,
+      dir: 'x',
+      force: true,
+      install: true,
+      yes: true,
+      help: false,
+    });
+  });
+
+  it('leaves everything unset by default', () => {
+    expect(parseNewArgs([])).toMatchObject({ name: undefined, template: undefined, answers: {}, yes: false, force: false });
+  });
+});
