@@ -16,8 +16,10 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           testTimeout: 300_000,
           hookTimeout: 600_000,
-          // Each e2e file installs, builds and spawns real projects; two at a time fits 2 cores.
-          maxWorkers: 2,
+          // E2e files install, build and spawn real projects, and several build the same template
+          // folders: run them one at a time, which also keeps timing-sensitive checks off a
+          // saturated 2-core machine.
+          fileParallelism: false,
         },
       },
     ],

@@ -8,7 +8,17 @@ describe('npm start', () => {
     const result = await runCommand('npm', ['start', '--silent'], { cwd: REPO });
     const output = result.stdout + result.stderr;
     expect(result.code, tail(output)).toBe(0);
-    for (const step of ['generate', 'npm install', 'type-check', 'build', 'tests', 'start fake upstream', 'start server + connect', 'tools/list', 'tools/call']) {
+    for (const step of [
+      'generate',
+      'npm install',
+      'type-check',
+      'build',
+      'tests',
+      'start fake upstream',
+      'start server + connect',
+      'tools/list',
+      'tools/call',
+    ]) {
       expect(result.stdout).toMatch(new RegExp(`^ok\\s+${step.replace(/[+/]/g, '\\$&')}\\s`, 'm'));
     }
     expect(result.stdout).toMatch(/search_items\(\{"query":"red"\}\) → 2 item\(s\) match "red"/);

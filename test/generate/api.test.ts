@@ -4,7 +4,10 @@ import { describe, it } from 'vitest';
 import { generateInstallAndTest } from './generated-projects.js';
 
 describe('mcp-factory new --template api', () => {
-  it.each(['rest', 'openai', 'anthropic', 'perplexity', 'gemini'])('generates a %s server that passes its own tests', async (provider) => {
-    await generateInstallAndTest('api', provider);
-  });
+  it.each(['rest', 'openai', 'anthropic', 'perplexity', 'gemini'])(
+    'generates a %s server that passes its own tests',
+    async (provider) => {
+      await generateInstallAndTest('api', provider);
+    },
+  );
 });

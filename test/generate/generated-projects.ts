@@ -18,11 +18,24 @@ export async function generateInstallAndTest(template: string, provider?: string
   const dir = join(root, name);
   const created = await runCommand(
     process.execPath,
-    [CLI, 'new', name, '--template', template, ...(provider === undefined ? [] : ['--provider', provider]), '--yes', '--dir', dir],
+    [
+      CLI,
+      'new',
+      name,
+      '--template',
+      template,
+      ...(provider === undefined ? [] : ['--provider', provider]),
+      '--yes',
+      '--dir',
+      dir,
+    ],
     { cwd: root },
   );
   expect(created.code, tail(created.stdout + created.stderr)).toBe(0);
-  const record = JSON.parse(await readFile(join(dir, '.mcp-factory.json'), 'utf8')) as { template: string; answers: Record<string, string> };
+  const record = JSON.parse(await readFile(join(dir, '.mcp-factory.json'), 'utf8')) as {
+    template: string;
+    answers: Record<string, string>;
+  };
   expect(record.template).toBe(template);
   if (provider !== undefined) expect(record.answers.provider).toBe(provider);
 

@@ -25,7 +25,13 @@ function harness(options: { interactive?: boolean; answers?: string[] } = {}) {
   let err = '';
   const asked: string[] = [];
   const answers = [...(options.answers ?? [])];
-  const io: Io = { out: (text) => (out += text), err: (text) => (err += text), interactive: options.interactive ?? false, cwd, env: {} };
+  const io: Io = {
+    out: (text) => (out += text),
+    err: (text) => (err += text),
+    interactive: options.interactive ?? false,
+    cwd,
+    env: {},
+  };
   const next = (message: string): string => {
     asked.push(message);
     const answer = answers.shift();
@@ -78,7 +84,7 @@ describe('mcp-factory new', () => {
     const h = harness();
     expect(await h.run('new', 'weather', '--template', 'demo', '--provider', 'alt', '--yes')).toBe(0);
     expect(h.out()).toMatch(/Created weather from template demo@1\.2\.3 \(provider: alt\) in weather/);
-    expect(h.out()).toMatch(/cd weather\n  npm install/);
+    expect(h.out()).toMatch(/cd weather\n {2}npm install/);
     const record = JSON.parse(await readFile(join(cwd, 'weather', '.mcp-factory.json'), 'utf8'));
     expect(record.answers).toEqual({ name: 'weather', provider: 'alt' });
   });
@@ -86,7 +92,11 @@ describe('mcp-factory new', () => {
   it('asks for what is missing in a terminal', async () => {
     const h = harness({ interactive: true, answers: ['my-server', 'alt', 'Does things'] });
     expect(await h.run('new', '--template', 'demo')).toBe(0);
-    expect(h.asked).toEqual(['Project name (npm package and server name)', 'Which?', 'One-line description (optional)']);
+    expect(h.asked).toEqual([
+      'Project name (npm package and server name)',
+      'Which?',
+      'One-line description (optional)',
+    ]);
     const pkg = JSON.parse(await readFile(join(cwd, 'my-server', 'package.json'), 'utf8'));
     expect(pkg.description).toBe('Does things');
   });
@@ -97,12 +107,15 @@ describe('mcp-factory new', () => {
     expect(h.err()).toMatch(/Missing project name/);
   });
 
-  it.each([['../escape'], ['Upper'], ['a/b'], ['..']])('refuses the name %j with exit 2 and writes nothing', async (name) => {
-    const h = harness();
-    expect(await h.run('new', name, '--template', 'demo', '--yes')).toBe(2);
-    expect(h.err()).toMatch(/Invalid project name/);
-    expect(await import('node:fs/promises').then((fs) => fs.readdir(cwd))).toEqual([]);
-  });
+  it.each([['../escape'], ['Upper'], ['a/b'], ['..']])(
+    'refuses the name %j with exit 2 and writes nothing',
+    async (name) => {
+      const h = harness();
+      expect(await h.run('new', name, '--template', 'demo', '--yes')).toBe(2);
+      expect(h.err()).toMatch(/Invalid project name/);
+      expect(await import('node:fs/promises').then((fs) => fs.readdir(cwd))).toEqual([]);
+    },
+  );
 
   it('refuses an unknown template or provider with the valid choices', async () => {
     const h = harness();

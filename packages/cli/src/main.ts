@@ -13,8 +13,8 @@ import { describeDemoReport, DEMO_USAGE, parseDemoArgs, runDemo } from './comman
 import { describeNewResult, NEW_USAGE, parseNewArgs, runNew } from './commands/new.js';
 import { describeTemplates, runTemplates } from './commands/templates.js';
 import { CliError } from './errors.js';
-import { processIo, type Io } from './io.js';
-import { clackPrompter, type Prompter } from './prompter.js';
+import type { Io } from './io.js';
+import type { Prompter } from './prompter.js';
 
 const USAGE = `Usage: mcp-factory <command> [options]
 
@@ -29,7 +29,9 @@ Options:
 `;
 
 /** The factory's version (the CLI package's). */
-export const FACTORY_VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export const FACTORY_VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 /** Everything `main` may touch, injectable for tests. */
 export interface MainDeps {
@@ -90,10 +92,13 @@ export async function main(argv: readonly string[], deps: MainDeps): Promise<num
     }
     if (error instanceof ScaffoldError) {
       io.err(`mcp-factory: ${error.message}\n`);
-      return error.code === 'INVALID_NAME' || error.code === 'INVALID_ANSWER' || error.code === 'UNKNOWN_TEMPLATE' ? 2 : 1;
+      return error.code === 'INVALID_NAME' || error.code === 'INVALID_ANSWER' || error.code === 'UNKNOWN_TEMPLATE'
+        ? 2
+        : 1;
     }
-    io.err(`mcp-factory: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    io.err(
+      `mcp-factory: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     return 1;
   }
 }
-

@@ -11,8 +11,17 @@ import { CliError } from './errors.js';
 /** Asks the user things. Every method throws a `CliError` when the user cancels. */
 export interface Prompter {
   intro(title: string): void;
-  text(question: { message: string; placeholder?: string; initial?: string; validate?: (value: string) => string | undefined }): Promise<string>;
-  select(question: { message: string; options: readonly { value: string; label: string; hint?: string }[]; initial?: string }): Promise<string>;
+  text(question: {
+    message: string;
+    placeholder?: string;
+    initial?: string;
+    validate?: (value: string) => string | undefined;
+  }): Promise<string>;
+  select(question: {
+    message: string;
+    options: readonly { value: string; label: string; hint?: string }[];
+    initial?: string;
+  }): Promise<string>;
   outro(message: string): void;
 }
 
@@ -39,7 +48,11 @@ export function clackPrompter(): Prompter {
       orCancel(
         await clack.select({
           message,
-          options: options.map((option) => ({ value: option.value, label: option.label, ...(option.hint === undefined ? {} : { hint: option.hint }) })),
+          options: options.map((option) => ({
+            value: option.value,
+            label: option.label,
+            ...(option.hint === undefined ? {} : { hint: option.hint }),
+          })),
           ...(initial === undefined ? {} : { initialValue: initial }),
         }),
       ),

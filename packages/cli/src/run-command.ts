@@ -24,7 +24,11 @@ export interface RunCommandOptions {
 }
 
 /** Runs `command args` and resolves when it exits (never rejects for a non-zero exit). */
-export function runCommand(command: string, args: readonly string[], options: RunCommandOptions): Promise<CommandResult> {
+export function runCommand(
+  command: string,
+  args: readonly string[],
+  options: RunCommandOptions,
+): Promise<CommandResult> {
   const started = performance.now();
   return new Promise((resolve) => {
     const child = spawn(command, [...args], {

@@ -33,7 +33,12 @@ export class ScaffoldError extends Error {
   readonly code: ScaffoldErrorCode;
   readonly details: Readonly<Record<string, unknown>>;
 
-  constructor(code: ScaffoldErrorCode, message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+  constructor(
+    code: ScaffoldErrorCode,
+    message: string,
+    details: Record<string, unknown> = {},
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.code = code;
     this.details = details;

@@ -36,7 +36,9 @@ describe('assertValidName', () => {
     } catch (error) {
       expect(error).toBeInstanceOf(ScaffoldError);
       expect((error as ScaffoldError).code).toBe('INVALID_NAME');
-      expect((error as ScaffoldError).details.problems).toEqual(expect.arrayContaining([expect.stringMatching(/path separator/)]));
+      expect((error as ScaffoldError).details.problems).toEqual(
+        expect.arrayContaining([expect.stringMatching(/path separator/)]),
+      );
     }
   });
 });

@@ -32,9 +32,13 @@ export function nameProblems(name: string): string[] {
 export function assertValidName(name: string): void {
   const problems = nameProblems(name);
   if (problems.length > 0) {
-    throw new ScaffoldError(ScaffoldErrorCode.InvalidName, `Invalid project name ${JSON.stringify(name)}: ${problems.join('; ')}.`, {
-      name,
-      problems,
-    });
+    throw new ScaffoldError(
+      ScaffoldErrorCode.InvalidName,
+      `Invalid project name ${JSON.stringify(name)}: ${problems.join('; ')}.`,
+      {
+        name,
+        problems,
+      },
+    );
   }
 }

@@ -35,6 +35,9 @@ describe('project record', () => {
   ])('reports a %s record as INVALID_RECORD', async (_label, content, message) => {
     dir = await mkdtemp(join(tmpdir(), 'record-'));
     if (content !== undefined) await writeFile(join(dir, RECORD_FILE), content);
-    await expect(readRecord(dir)).rejects.toMatchObject({ code: 'INVALID_RECORD', message: expect.stringMatching(message) });
+    await expect(readRecord(dir)).rejects.toMatchObject({
+      code: 'INVALID_RECORD',
+      message: expect.stringMatching(message),
+    });
   });
 });

@@ -23,7 +23,12 @@ async function setup(): Promise<{ root: string; out: string }> {
 }
 
 async function render(root: string, options: Partial<RenderOptions> & { name: string; targetDir: string }) {
-  return renderProject({ template: await findTemplate('demo', root), factoryVersion: '7.7.7', runtime: { kind: 'keep' }, ...options });
+  return renderProject({
+    template: await findTemplate('demo', root),
+    factoryVersion: '7.7.7',
+    runtime: { kind: 'keep' },
+    ...options,
+  });
 }
 
 describe('renderProject', () => {
@@ -31,13 +36,21 @@ describe('renderProject', () => {
     const { root, out } = await setup();
     const target = join(out, 'weather');
     const result = await render(root, { name: 'weather', targetDir: target });
-    expect(result.files).toEqual(['.gitignore', '.mcp-factory.json', 'README.md', 'package.json', 'src/index.ts', 'src/only-base.ts']);
+    expect(result.files).toEqual([
+      '.gitignore',
+      '.mcp-factory.json',
+      'README.md',
+      'package.json',
+      'src/index.ts',
+      'src/only-base.ts',
+    ]);
     expect(await readFile(join(target, 'README.md'), 'utf8')).toBe('# weather\n\nRun weather.\n');
     expect(await readFile(join(target, 'src/index.ts'), 'utf8')).toContain("'weather'");
     const pkg = JSON.parse(await readFile(join(target, 'package.json'), 'utf8'));
     expect(pkg).toMatchObject({ name: 'weather', version: '0.1.0', bin: { weather: 'dist/index.cjs' } });
     expect(pkg.private).toBeUndefined();
-    expect((await stat(target)).mode & 0o777).toBe(0o777 & ~process.umask());
+    await mkdir(join(out, 'reference'));
+    expect((await stat(target)).mode & 0o777).toBe((await stat(join(out, 'reference'))).mode & 0o777);
   });
 
   it('applies the preset: removes, overlays and merges package fields', async () => {
@@ -53,7 +66,13 @@ describe('renderProject', () => {
   it('records template, versions, answers and a hash of every file', async () => {
     const { root, out } = await setup();
     const target = join(out, 'rec');
-    await render(root, { name: 'rec', targetDir: target, answers: { provider: 'alt' }, description: 'Mine', now: new Date('2026-01-02T03:04:05Z') });
+    await render(root, {
+      name: 'rec',
+      targetDir: target,
+      answers: { provider: 'alt' },
+      description: 'Mine',
+      now: new Date('2026-01-02T03:04:05Z'),
+    });
     const record = await readRecord(target);
     expect(record).toMatchObject({
       template: 'demo',
@@ -62,7 +81,13 @@ describe('renderProject', () => {
       answers: { name: 'rec', provider: 'alt', description: 'Mine' },
       createdAt: '2026-01-02T03:04:05.000Z',
     });
-    expect(Object.keys(record.files).sort()).toEqual(['.gitignore', 'README.md', 'package.json', 'src/index.ts', 'src/only-alt.ts']);
+    expect(Object.keys(record.files).sort()).toEqual([
+      '.gitignore',
+      'README.md',
+      'package.json',
+      'src/index.ts',
+      'src/only-alt.ts',
+    ]);
     expect(JSON.parse(await readFile(join(target, 'package.json'), 'utf8')).description).toBe('Mine');
   });
 
@@ -90,23 +115,34 @@ describe('renderProject', () => {
     const { root, out } = await setup();
     await mkdir(out, { recursive: true });
     await writeFile(join(out, 'file'), 'x');
-    await expect(render(root, { name: 'file', targetDir: join(out, 'file') })).rejects.toMatchObject({ code: 'TARGET_NOT_DIRECTORY' });
+    await expect(render(root, { name: 'file', targetDir: join(out, 'file') })).rejects.toMatchObject({
+      code: 'TARGET_NOT_DIRECTORY',
+    });
   });
 
   it('validates the name and answers before writing anything', async () => {
     const { root, out } = await setup();
     await expect(render(root, { name: '../up', targetDir: join(out, 'x') })).rejects.toBeInstanceOf(ScaffoldError);
-    await expect(render(root, { name: 'ok', targetDir: join(out, 'x'), answers: { provider: 'nope' } })).rejects.toMatchObject({ code: 'INVALID_ANSWER' });
+    await expect(
+      render(root, { name: 'ok', targetDir: join(out, 'x'), answers: { provider: 'nope' } }),
+    ).rejects.toMatchObject({ code: 'INVALID_ANSWER' });
     await expect(stat(out)).rejects.toThrow();
   });
 
   it('vendors the runtime as a tarball and depends on it', async () => {
     const { root, out } = await setup();
     const target = join(out, 'vendored');
-    const result = await renderProject({ template: await findTemplate('demo', root), name: 'vendored', targetDir: target, factoryVersion: '1.0.0' });
+    const result = await renderProject({
+      template: await findTemplate('demo', root),
+      name: 'vendored',
+      targetDir: target,
+      factoryVersion: '1.0.0',
+    });
     expect(result.runtimeSpec).toMatch(/^file:vendor\/mcp-factory-runtime-\d+\.\d+\.\d+\.tgz$/);
     const tarball = result.runtimeSpec.slice('file:'.length);
     expect((await stat(join(target, tarball))).size).toBeGreaterThan(10_000);
-    expect(JSON.parse(await readFile(join(target, 'package.json'), 'utf8')).dependencies['@mcp-factory/runtime']).toBe(result.runtimeSpec);
+    expect(JSON.parse(await readFile(join(target, 'package.json'), 'utf8')).dependencies['@mcp-factory/runtime']).toBe(
+      result.runtimeSpec,
+    );
   });
 });

@@ -6,8 +6,8 @@
  *
  * @module
  */
-import { createHash } from 'node:crypto';
-import { chmod, copyFile, lstat, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { chmod, copyFile, lstat, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 
 import { ScaffoldError, ScaffoldErrorCode } from './errors.js';
@@ -98,7 +98,9 @@ async function checkTarget(targetDir: string, force: boolean): Promise<'missing'
     return 'missing';
   }
   if (!info.isDirectory()) {
-    throw new ScaffoldError(ScaffoldErrorCode.TargetNotDirectory, `${targetDir} exists and is not a folder.`, { targetDir });
+    throw new ScaffoldError(ScaffoldErrorCode.TargetNotDirectory, `${targetDir} exists and is not a folder.`, {
+      targetDir,
+    });
   }
   const entries = await readdir(targetDir);
   if (entries.length > 0 && !force) {
@@ -114,7 +116,12 @@ async function checkTarget(targetDir: string, force: boolean): Promise<'missing'
 
 function editPackageJson(
   text: string,
-  edits: { version: string; description: string | undefined; fields: Readonly<Record<string, unknown>>; runtimeSpec: string | undefined },
+  edits: {
+    version: string;
+    description: string | undefined;
+    fields: Readonly<Record<string, unknown>>;
+    runtimeSpec: string | undefined;
+  },
 ): string {
   const pkg = JSON.parse(text) as Record<string, unknown>;
   Object.assign(pkg, edits.fields);
@@ -148,7 +155,9 @@ export async function renderProject(options: RenderOptions): Promise<RenderResul
   const preset = presetName === undefined ? undefined : template.presets.get(presetName);
 
   await mkdir(dirname(targetDir), { recursive: true });
-  const staging = await mkdtemp(join(dirname(targetDir), `.${basename(targetDir)}.rendering-`));
+  // A plain mkdir (not mkdtemp, which makes it private) so the project gets the usual permissions.
+  const staging = join(dirname(targetDir), `.${basename(targetDir)}.rendering-${randomUUID().slice(0, 8)}`);
+  await mkdir(staging);
   try {
     await copyInto(template.dir, await listFiles(template.dir, template.exclude), staging);
     if (preset !== undefined) {
@@ -199,8 +208,6 @@ export async function renderProject(options: RenderOptions): Promise<RenderResul
     await writeFile(join(staging, RECORD_FILE), serializeRecord(record));
 
     if (targetState === 'missing') {
-      // mkdtemp makes the staging folder private (0700); give the project the usual permissions.
-      await chmod(staging, 0o777 & ~process.umask());
       await rename(staging, targetDir);
     } else {
       await copyInto(staging, await listFiles(staging), targetDir);

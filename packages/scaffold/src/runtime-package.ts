@@ -36,7 +36,14 @@ export function packRuntime(destDir: string): Promise<string> {
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     child.once('error', (error) => {
-      reject(new ScaffoldError(ScaffoldErrorCode.RuntimePackFailed, `Could not run npm to pack the runtime: ${error.message}`, {}, { cause: error }));
+      reject(
+        new ScaffoldError(
+          ScaffoldErrorCode.RuntimePackFailed,
+          `Could not run npm to pack the runtime: ${error.message}`,
+          {},
+          { cause: error },
+        ),
+      );
     });
     child.once('close', (code) => {
       const filename = (() => {
@@ -48,9 +55,13 @@ export function packRuntime(destDir: string): Promise<string> {
       })();
       if (code !== 0 || filename === undefined) {
         reject(
-          new ScaffoldError(ScaffoldErrorCode.RuntimePackFailed, `npm pack of the runtime failed (exit ${String(code)}): ${stderr.trim().slice(0, 500)}`, {
-            exitCode: code,
-          }),
+          new ScaffoldError(
+            ScaffoldErrorCode.RuntimePackFailed,
+            `npm pack of the runtime failed (exit ${String(code)}): ${stderr.trim().slice(0, 500)}`,
+            {
+              exitCode: code,
+            },
+          ),
         );
         return;
       }

@@ -31,7 +31,9 @@ describe('loadTemplate', () => {
   it('reads the manifest, its options and presets', async () => {
     const template = await loadTemplate(join(await root(), 'demo'));
     expect(template).toMatchObject({ name: 'demo', version: '1.2.3', token: 'tpl-demo', presetOption: 'provider' });
-    expect(template.options).toEqual([{ name: 'provider', message: 'Which?', default: 'base', choices: { base: 'The base', alt: 'The alternative' } }]);
+    expect(template.options).toEqual([
+      { name: 'provider', message: 'Which?', default: 'base', choices: { base: 'The base', alt: 'The alternative' } },
+    ]);
     expect([...template.presets.keys()]).toEqual(['alt']);
     expect(template.presets.get('alt')?.remove).toEqual(['src/only-base.ts']);
   });
@@ -42,19 +44,25 @@ describe('loadTemplate', () => {
   });
 
   it('refuses a default that is not a choice', async () => {
-    const dir = await root({ manifest: { options: { provider: { message: 'x', default: 'nope', choices: { base: 'b' } } } } });
+    const dir = await root({
+      manifest: { options: { provider: { message: 'x', default: 'nope', choices: { base: 'b' } } } },
+    });
     await expect(loadTemplate(join(dir, 'demo'))).rejects.toThrow(/default "nope" is not one of its choices/);
   });
 
   it('refuses a missing preset', async () => {
-    const dir = await root({ manifest: { options: { provider: { message: 'x', default: 'base', choices: { base: 'b', ghost: 'g' } } } } });
+    const dir = await root({
+      manifest: { options: { provider: { message: 'x', default: 'base', choices: { base: 'b', ghost: 'g' } } } },
+    });
     await expect(loadTemplate(join(dir, 'demo'))).rejects.toThrow(/presets\/ghost\/preset\.json/);
   });
 
   it('names the file and field of a malformed manifest', async () => {
     const dir = await root();
     await writeFile(join(dir, 'demo', 'template.json'), JSON.stringify({ name: 'Bad Name', version: 'one' }));
-    await expect(loadTemplate(join(dir, 'demo'))).rejects.toThrow(/template\.json: name: .*version: must be a semver version/s);
+    await expect(loadTemplate(join(dir, 'demo'))).rejects.toThrow(
+      /template\.json: name: .*version: must be a semver version/s,
+    );
   });
 
   it('reports invalid JSON as INVALID_MANIFEST', async () => {
@@ -83,7 +91,9 @@ describe('resolveAnswers', () => {
 
   it('refuses a value outside the choices, listing them', async () => {
     const template = await findTemplate('demo', await root());
-    expect(() => resolveAnswers(template, { provider: 'zzz' })).toThrow('Invalid provider "zzz" for template "demo". Choose one of: base, alt.');
+    expect(() => resolveAnswers(template, { provider: 'zzz' })).toThrow(
+      'Invalid provider "zzz" for template "demo". Choose one of: base, alt.',
+    );
   });
 
   it('refuses an unknown option', async () => {

@@ -16,7 +16,10 @@ import { ScaffoldError, ScaffoldErrorCode } from './errors.js';
 const RelativePath = z
   .string()
   .min(1)
-  .refine((path) => !isAbsolute(path) && !normalize(path).split(/[/\\]/).includes('..'), 'must be a relative path inside the template');
+  .refine(
+    (path) => !isAbsolute(path) && !normalize(path).split(/[/\\]/).includes('..'),
+    'must be a relative path inside the template',
+  );
 
 const OptionManifest = z.object({
   message: z.string().min(1),
@@ -113,21 +116,31 @@ export async function loadTemplate(dir: string): Promise<Template> {
   const options = Object.entries(manifest.options).map(([name, option]) => ({ name, ...option }));
   for (const option of options) {
     if (!(option.default in option.choices)) {
-      throw manifestError(file, new Error(`options.${option.name}.default "${option.default}" is not one of its choices`));
+      throw manifestError(
+        file,
+        new Error(`options.${option.name}.default "${option.default}" is not one of its choices`),
+      );
     }
   }
   const presets = new Map<string, Preset>();
   if (manifest.presetOption !== undefined) {
     const option = options.find((candidate) => candidate.name === manifest.presetOption);
-    if (option === undefined) throw manifestError(file, new Error(`presetOption "${manifest.presetOption}" is not an option`));
+    if (option === undefined)
+      throw manifestError(file, new Error(`presetOption "${manifest.presetOption}" is not an option`));
     for (const choice of Object.keys(option.choices)) {
       if (choice === option.default) continue; // the base itself is the default preset
       const presetDir = join(dir, 'presets', choice);
       const presetFile = join(presetDir, 'preset.json');
       const preset = PresetManifest.safeParse(await readJson(presetFile));
       if (!preset.success) throw manifestError(presetFile, preset.error);
-      if (!(await isDirectory(join(presetDir, 'files')))) throw manifestError(presetFile, new Error('the preset has no files/ folder'));
-      presets.set(choice, { name: choice, dir: presetDir, remove: preset.data.remove, packageFields: preset.data.package });
+      if (!(await isDirectory(join(presetDir, 'files'))))
+        throw manifestError(presetFile, new Error('the preset has no files/ folder'));
+      presets.set(choice, {
+        name: choice,
+        dir: presetDir,
+        remove: preset.data.remove,
+        packageFields: preset.data.package,
+      });
     }
   }
   return {
@@ -150,7 +163,12 @@ export async function listTemplates(root = defaultTemplatesRoot()): Promise<Temp
   try {
     entries = await readdir(root);
   } catch (error) {
-    throw new ScaffoldError(ScaffoldErrorCode.UnknownTemplate, `No templates folder at ${root}.`, { root }, { cause: error });
+    throw new ScaffoldError(
+      ScaffoldErrorCode.UnknownTemplate,
+      `No templates folder at ${root}.`,
+      { root },
+      { cause: error },
+    );
   }
   const templates: Template[] = [];
   for (const entry of entries.sort()) {
@@ -170,10 +188,14 @@ export async function findTemplate(name: string, root = defaultTemplatesRoot()):
   const template = templates.find((candidate) => candidate.name === name);
   if (template === undefined) {
     const names = templates.map((candidate) => candidate.name);
-    throw new ScaffoldError(ScaffoldErrorCode.UnknownTemplate, `Unknown template "${name}". Available: ${names.join(', ')}.`, {
-      name,
-      available: names,
-    });
+    throw new ScaffoldError(
+      ScaffoldErrorCode.UnknownTemplate,
+      `Unknown template "${name}". Available: ${names.join(', ')}.`,
+      {
+        name,
+        available: names,
+      },
+    );
   }
   return template;
 }
@@ -182,7 +204,10 @@ export async function findTemplate(name: string, root = defaultTemplatesRoot()):
  * Checks `given` against the template's options and fills in defaults. Unknown options and values
  * outside an option's choices throw `INVALID_ANSWER` listing what is allowed.
  */
-export function resolveAnswers(template: Template, given: Readonly<Record<string, string | undefined>>): Record<string, string> {
+export function resolveAnswers(
+  template: Template,
+  given: Readonly<Record<string, string | undefined>>,
+): Record<string, string> {
   const answers: Record<string, string> = {};
   for (const key of Object.keys(given)) {
     if (given[key] !== undefined && !template.options.some((option) => option.name === key)) {

@@ -38,9 +38,27 @@ export function errorBody(status: number, message: string): unknown {
 function seedItems(): WireItem[] {
   const at = '2026-01-15T10:00:00Z';
   return [
-    { id: 'itm_1', name: 'Red running shoes', description: 'Lightweight trail shoes', tags: ['shoes', 'red', 'sport'], updated_at: at },
-    { id: 'itm_2', name: 'Blue rain jacket', description: 'Waterproof, packable', tags: ['jacket', 'blue'], updated_at: at },
-    { id: 'itm_3', name: 'Red wool scarf', description: 'Merino, 180 cm', tags: ['scarf', 'red', 'winter'], updated_at: at },
+    {
+      id: 'itm_1',
+      name: 'Red running shoes',
+      description: 'Lightweight trail shoes',
+      tags: ['shoes', 'red', 'sport'],
+      updated_at: at,
+    },
+    {
+      id: 'itm_2',
+      name: 'Blue rain jacket',
+      description: 'Waterproof, packable',
+      tags: ['jacket', 'blue'],
+      updated_at: at,
+    },
+    {
+      id: 'itm_3',
+      name: 'Red wool scarf',
+      description: 'Merino, 180 cm',
+      tags: ['scarf', 'red', 'winter'],
+      updated_at: at,
+    },
   ];
 }
 
@@ -60,7 +78,9 @@ export function fakeApiOptions(apiKey = FAKE_API_KEY): FakeUpstreamOptions {
           const words = (request.query.q ?? '').toLowerCase().split(/\s+/).filter(Boolean);
           const limit = Math.min(Number(request.query.limit ?? 10) || 10, 50);
           const matches = items.filter((item) =>
-            words.every((word) => `${item.name} ${item.description} ${item.tags.join(' ')}`.toLowerCase().includes(word)),
+            words.every((word) =>
+              `${item.name} ${item.description} ${item.tags.join(' ')}`.toLowerCase().includes(word),
+            ),
           );
           return { body: { data: matches.slice(0, limit), total: matches.length } };
         },

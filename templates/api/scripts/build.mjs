@@ -3,4 +3,6 @@
 import { buildServer } from '@mcp-factory/runtime/build';
 
 const result = await buildServer({ extra: { 'fake-upstream': 'fake/main.ts' } });
-process.stderr.write(`built dist/ (server bundle ${Math.round(result.serverBytes / 1024)} KiB, code cache ${result.cacheWarmed ? 'warm' : 'cold'})\n`);
+process.stderr.write(
+  `built dist/ (server bundle ${Math.round(result.serverBytes / 1024)} KiB, code cache ${result.cacheWarmed ? 'warm' : 'cold'})\n`,
+);

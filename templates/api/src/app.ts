@@ -7,6 +7,8 @@ import { createLogger, createServer, type Logger, type McpApp } from '@mcp-facto
 import pkg from '../package.json' with { type: 'json' };
 import { createApiClient, type ApiClient } from './client.js';
 import { loadConfig, type Config } from './config.js';
+import { useTools } from './prompts/use-tools.js';
+import { toolGuide } from './resources/tool-guide.js';
 import { createTools } from './tools/index.js';
 
 export interface AppOptions {
@@ -21,12 +23,15 @@ export function createApp(options: AppOptions = {}): McpApp {
   const config = options.config ?? loadConfig();
   const logger = options.logger ?? createLogger({ base: { server: pkg.name } });
   const client = options.client ?? createApiClient(config, { logger });
+  const tools = createTools(client);
   return createServer({
     name: pkg.name,
     version: pkg.version,
     instructions:
       'Tools over a REST API of items. Use search_items to find items and their ids, get_item for details, create_item to add one.',
-    tools: createTools(client),
+    tools,
+    resources: [toolGuide(pkg.name, tools)],
+    prompts: [useTools(pkg.name, tools)],
     logger,
   });
 }

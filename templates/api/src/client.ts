@@ -58,7 +58,8 @@ export function createApiClient(config: Config, deps: { fetch?: typeof fetch; lo
   const upstream = createUpstreamClient({
     name: 'The API',
     baseUrl: config.baseUrl,
-    headers: (): Record<string, string> => (config.apiKey === undefined ? {} : { authorization: `Bearer ${config.apiKey}` }),
+    headers: (): Record<string, string> =>
+      config.apiKey === undefined ? {} : { authorization: `Bearer ${config.apiKey}` },
     credentialHint: 'API_KEY',
     timeoutMs: config.timeoutMs,
     errorMessage: errorMessageOf,
@@ -88,7 +89,12 @@ export function createApiClient(config: Config, deps: { fetch?: typeof fetch; lo
       return toItem(body.data);
     },
     async createItem(input, options = {}) {
-      const body = await send(z.object({ data: WireItem }), { method: 'POST', path: '/items', body: input, ...options });
+      const body = await send(z.object({ data: WireItem }), {
+        method: 'POST',
+        path: '/items',
+        body: input,
+        ...options,
+      });
       return toItem(body.data);
     },
   };

@@ -7,7 +7,9 @@ import { ToolError, UpstreamError } from '@mcp-factory/runtime';
 
 /** The API key is not configured, so no request is sent. */
 export function missingApiKey(): ToolError {
-  return new ToolError('API_KEY is not set. Set it in the MCP client configuration of this server (see .env.example), then retry.');
+  return new ToolError(
+    'API_KEY is not set. Set it in the MCP client configuration of this server (see .env.example), then retry.',
+  );
 }
 
 /** An item id that the API does not know. */

@@ -55,7 +55,12 @@ export function parseDemoArgs(argv: readonly string[]): DemoArgs {
         help: { type: 'boolean', short: 'h' },
       },
     });
-    return { provider: values.provider ?? 'rest', dir: values.dir, keep: values.keep === true, help: values.help === true };
+    return {
+      provider: values.provider ?? 'rest',
+      dir: values.dir,
+      keep: values.keep === true,
+      help: values.help === true,
+    };
   } catch (error) {
     throw new CliError(`${(error as Error).message}. See "mcp-factory demo --help".`);
   }
@@ -140,13 +145,21 @@ export async function runDemo(args: DemoArgs, deps: DemoDeps): Promise<DemoRepor
       const detail = await action();
       steps.push({ step: name, ok: true, durationMs: performance.now() - stepStarted, detail });
     } catch (error) {
-      steps.push({ step: name, ok: false, durationMs: performance.now() - stepStarted, detail: (error as Error).message });
+      steps.push({
+        step: name,
+        ok: false,
+        durationMs: performance.now() - stepStarted,
+        detail: (error as Error).message,
+      });
       throw new StepFailed(name);
     }
   };
   const npm = async (script: readonly string[], timeoutMs = 300_000): Promise<string> => {
     const result = await runCommand('npm', script, { cwd: dir, timeoutMs });
-    if (result.code !== 0) throw new Error(`npm ${script.join(' ')} failed (exit ${String(result.code)}):\n${lastLines(result.stdout + result.stderr)}`);
+    if (result.code !== 0)
+      throw new Error(
+        `npm ${script.join(' ')} failed (exit ${String(result.code)}):\n${lastLines(result.stdout + result.stderr)}`,
+      );
     return result.stdout + result.stderr;
   };
 
@@ -177,17 +190,24 @@ export async function runDemo(args: DemoArgs, deps: DemoDeps): Promise<DemoRepor
     });
     await step('tests', async () => {
       const report = join(dir, '.demo-vitest.json');
-      const result = await runCommand(join(dir, 'node_modules', '.bin', 'vitest'), ['run', '--reporter=json', `--outputFile=${report}`], {
-        cwd: dir,
-        timeoutMs: 300_000,
-      });
+      const result = await runCommand(
+        join(dir, 'node_modules', '.bin', 'vitest'),
+        ['run', '--reporter=json', `--outputFile=${report}`],
+        {
+          cwd: dir,
+          timeoutMs: 300_000,
+        },
+      );
       const summary = JSON.parse(await readFile(report, 'utf8').catch(() => '{}')) as {
         numPassedTests?: number;
         numFailedTests?: number;
         numTotalTestSuites?: number;
       };
       await rm(report, { force: true });
-      if (result.code !== 0) throw new Error(`${String(summary.numFailedTests ?? '?')} test(s) failed:\n${lastLines(result.stdout + result.stderr)}`);
+      if (result.code !== 0)
+        throw new Error(
+          `${String(summary.numFailedTests ?? '?')} test(s) failed:\n${lastLines(result.stdout + result.stderr)}`,
+        );
       return `${String(summary.numPassedTests ?? 0)} passed (unit, integration, e2e over stdio and HTTP)`;
     });
 
@@ -199,22 +219,27 @@ export async function runDemo(args: DemoArgs, deps: DemoDeps): Promise<DemoRepor
       return `${args.provider} API fake at ${started.url}`;
     });
     let connection: Awaited<ReturnType<typeof connectStdio>> | undefined;
+    const connected = (): Awaited<ReturnType<typeof connectStdio>> => {
+      if (connection === undefined) throw new Error('not connected');
+      return connection;
+    };
     await step('start server + connect', async () => {
-      connection = await connectStdio(process.execPath, [join(dir, 'dist', 'index.cjs')], { env: fake?.env ?? {} });
-      const live = connection;
+      const live = await connectStdio(process.execPath, [join(dir, 'dist', 'index.cjs')], { env: fake?.env ?? {} });
+      connection = live;
       cleanups.push(() => live.close());
       const info = live.client.getServerVersion();
       return `stdio, protocol ${live.client.getNegotiatedProtocolVersion() ?? '?'}, server ${info?.name ?? '?'} ${info?.version ?? ''}`;
     });
     await step('tools/list', async () => {
-      const { tools } = await connection!.client.listTools();
+      const { tools } = await connected().client.listTools();
       return tools.map((tool) => tool.name).join(', ');
     });
     await step('tools/call', async () => {
       if (fake?.example === undefined) throw new Error('the fake upstream announced no example call');
       const call = { name: fake.example.tool, arguments: fake.example.arguments };
-      const result = await connection!.client.callTool(call);
-      const text = (result.content as { type: string; text?: string }[]).find((block) => block.type === 'text')?.text ?? '';
+      const result = await connected().client.callTool(call);
+      const text =
+        (result.content as { type: string; text?: string }[]).find((block) => block.type === 'text')?.text ?? '';
       if (result.isError === true) throw new Error(`${call.name} returned an error: ${text}`);
       return `${call.name}(${JSON.stringify(call.arguments)}) → ${text.split('\n')[0]?.slice(0, 80) ?? ''}`;
     });
@@ -231,12 +256,19 @@ export async function runDemo(args: DemoArgs, deps: DemoDeps): Promise<DemoRepor
 
 /** The demo's table. */
 export function describeDemoReport(report: DemoReport): string {
-  const rows = report.steps.map((entry) => [entry.ok ? 'ok' : 'FAILED', entry.step, formatDuration(entry.durationMs), entry.detail.split('\n')[0] ?? '']);
+  const rows = report.steps.map((entry) => [
+    entry.ok ? 'ok' : 'FAILED',
+    entry.step,
+    formatDuration(entry.durationMs),
+    entry.detail.split('\n')[0] ?? '',
+  ]);
   const failed = report.steps.find((entry) => !entry.ok);
   const lines = [
     '',
     renderTable(['', 'step', 'time', 'detail'], rows),
-    report.ok ? `The factory made a working MCP server in ${formatDuration(report.totalMs)}.` : `Failed at "${failed?.step ?? '?'}" after ${formatDuration(report.totalMs)}:`,
+    report.ok
+      ? `The factory made a working MCP server in ${formatDuration(report.totalMs)}.`
+      : `Failed at "${failed?.step ?? '?'}" after ${formatDuration(report.totalMs)}:`,
   ];
   if (failed !== undefined) lines.push(failed.detail);
   if (report.kept) lines.push(`Project kept at ${report.dir}`);

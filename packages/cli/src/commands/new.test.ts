@@ -4,7 +4,22 @@ import { parseNewArgs } from './new.js';
 
 describe('parseNewArgs', () => {
   it('collects the name, template, provider, --set answers and switches', () => {
-    expect(parseNewArgs(['weather', '-t', 'api', '-p', 'openai', '--set', 'region=eu', '--yes', '--force', '--install', '--dir', 'x'])).toEqual({
+    expect(
+      parseNewArgs([
+        'weather',
+        '-t',
+        'api',
+        '-p',
+        'openai',
+        '--set',
+        'region=eu',
+        '--yes',
+        '--force',
+        '--install',
+        '--dir',
+        'x',
+      ]),
+    ).toEqual({
       name: 'weather',
       template: 'api',
       answers: { region: 'eu', provider: 'openai' },
@@ -18,6 +33,12 @@ describe('parseNewArgs', () => {
   });
 
   it('leaves everything unset by default', () => {
-    expect(parseNewArgs([])).toMatchObject({ name: undefined, template: undefined, answers: {}, yes: false, force: false });
+    expect(parseNewArgs([])).toMatchObject({
+      name: undefined,
+      template: undefined,
+      answers: {},
+      yes: false,
+      force: false,
+    });
   });
 });

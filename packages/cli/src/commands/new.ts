@@ -76,13 +76,17 @@ export function parseNewArgs(argv: readonly string[]): NewArgs {
   }
   const { values, positionals } = parsed;
   if (positionals.length > 1) {
-    throw new CliError(`Too many arguments (${positionals.join(' ')}): give one project name. See "mcp-factory new --help".`);
+    throw new CliError(
+      `Too many arguments (${positionals.join(' ')}): give one project name. See "mcp-factory new --help".`,
+    );
   }
   const answers: Record<string, string> = {};
   for (const pair of values.set ?? []) {
-    const match = /^([A-Za-z][\w-]*)=(.*)$/.exec(pair);
-    if (match === null) throw new CliError(`--set expects option=value, got ${JSON.stringify(pair)}.`);
-    answers[match[1]!] = match[2]!;
+    const separator = pair.indexOf('=');
+    const key = pair.slice(0, separator);
+    if (separator <= 0 || !/^[A-Za-z][\w-]*$/.test(key))
+      throw new CliError(`--set expects option=value, got ${JSON.stringify(pair)}.`);
+    answers[key] = pair.slice(separator + 1);
   }
   if (values.provider !== undefined) answers.provider = values.provider;
   return {
@@ -117,13 +121,17 @@ export interface NewResult {
   readonly install: CommandResult | undefined;
 }
 
-async function choose(args: NewArgs, deps: NewDeps): Promise<{ name: string; template: Template; answers: Record<string, string>; description: string | undefined }> {
+async function choose(
+  args: NewArgs,
+  deps: NewDeps,
+): Promise<{ name: string; template: Template; answers: Record<string, string>; description: string | undefined }> {
   const ask = deps.io.interactive && !args.yes;
   if (ask) deps.prompter.intro('mcp-factory new');
 
   let name = args.name;
   if (name === undefined) {
-    if (!ask) throw new CliError('Missing project name: mcp-factory new <name> [--template api] [--provider rest] --yes');
+    if (!ask)
+      throw new CliError('Missing project name: mcp-factory new <name> [--template api] [--provider rest] --yes');
     name = await deps.prompter.text({
       message: 'Project name (npm package and server name)',
       placeholder: 'weather-server',
@@ -143,7 +151,11 @@ async function choose(args: NewArgs, deps: NewDeps): Promise<{ name: string; tem
       ask && templates.length > 1
         ? await deps.prompter.select({
             message: 'Template',
-            options: templates.map((template) => ({ value: template.name, label: template.name, hint: template.description })),
+            options: templates.map((template) => ({
+              value: template.name,
+              label: template.name,
+              hint: template.description,
+            })),
             initial: 'api',
           })
         : 'api';
@@ -163,7 +175,10 @@ async function choose(args: NewArgs, deps: NewDeps): Promise<{ name: string; tem
   }
   let description = args.description;
   if (description === undefined && ask) {
-    const typed = await deps.prompter.text({ message: 'One-line description (optional)', placeholder: template.description });
+    const typed = await deps.prompter.text({
+      message: 'One-line description (optional)',
+      placeholder: template.description,
+    });
     description = typed.trim() === '' ? undefined : typed.trim();
   }
   return { name, template, answers, description };
@@ -212,7 +227,11 @@ export function describeNewResult(result: NewResult): string {
     '  npm start    # serve over stdio (npm run start:http for Streamable HTTP)',
   ];
   if (result.install !== undefined && result.install.code !== 0) {
-    lines.push('', `npm install failed (exit ${String(result.install.code)}):`, result.install.stderr.trim().split('\n').slice(-10).join('\n'));
+    lines.push(
+      '',
+      `npm install failed (exit ${String(result.install.code)}):`,
+      result.install.stderr.trim().split('\n').slice(-10).join('\n'),
+    );
   }
   return `${lines.join('\n')}\n`;
 }

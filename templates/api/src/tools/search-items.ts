@@ -12,7 +12,9 @@ const ItemOutput = z.object({
 
 /** Lists one item per line: the id first, since the other tools take it. */
 export function formatItems(items: readonly Item[]): string {
-  return items.map((item) => `- ${item.id}: ${item.name}${item.description === '' ? '' : ` — ${item.description}`}`).join('\n');
+  return items
+    .map((item) => `- ${item.id}: ${item.name}${item.description === '' ? '' : ` — ${item.description}`}`)
+    .join('\n');
 }
 
 /** `search_items`: full-text search over the API's items. */
@@ -29,12 +31,18 @@ export function searchItems(client: ApiClient) {
     output: z.object({ total: z.number().int(), items: z.array(ItemOutput) }),
     annotations: { readOnlyHint: true, openWorldHint: true },
     async run({ query, limit }, ctx) {
-      const { items, total } = await client.searchItems({ text: query, limit }, { signal: ctx.signal, requestId: ctx.requestId });
+      const { items, total } = await client.searchItems(
+        { text: query, limit },
+        { signal: ctx.signal, requestId: ctx.requestId },
+      );
       const summary =
         items.length === 0
           ? `No items match "${query}". Try fewer or different words.`
           : `${total} item(s) match "${query}"; showing ${items.length}:\n${formatItems(items)}`;
-      return { content: [{ type: 'text', text: summary }], structuredContent: { total, items: items.map((item) => ({ ...item, tags: [...item.tags] })) } };
+      return {
+        content: [{ type: 'text', text: summary }],
+        structuredContent: { total, items: items.map((item) => ({ ...item, tags: [...item.tags] })) },
+      };
     },
   });
 }

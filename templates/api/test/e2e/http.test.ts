@@ -41,14 +41,20 @@ describe('http', () => {
   it('refuses a foreign Origin', async () => {
     const response = await fetch(server.url!, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', origin: 'https://evil.example' },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        origin: 'https://evil.example',
+      },
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }),
     });
     expect(response.status).toBe(403);
   });
 
   it('stops on SIGTERM with exit code 0', async () => {
-    const other = await startServerProcess(process.execPath, [BIN, '--transport', 'http', '--port', '0'], { waitForHttp: true });
+    const other = await startServerProcess(process.execPath, [BIN, '--transport', 'http', '--port', '0'], {
+      waitForHttp: true,
+    });
     expect(await other.stop('SIGTERM')).toBe(0);
   });
 });

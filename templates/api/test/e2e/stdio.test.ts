@@ -31,7 +31,10 @@ describe('stdio', () => {
   });
 
   it('answers raw frames with JSON-RPC only and exits cleanly on stdin EOF', async () => {
-    const child = spawn(process.execPath, [BIN], { env: { ...process.env, API_BASE_URL: fake.url }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN], {
+      env: { ...process.env, API_BASE_URL: fake.url },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -43,7 +46,10 @@ describe('stdio', () => {
     child.stdin.end();
     expect(await exited).toBe(0);
     // Every stdout line is a JSON-RPC response; the parse error is answered before the others.
-    const messages = stdout.trim().split('\n').map((line) => JSON.parse(line) as { jsonrpc: string; id: unknown; error?: { code: number } });
+    const messages = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { jsonrpc: string; id: unknown; error?: { code: number } });
     expect(messages.every((message) => message.jsonrpc === '2.0')).toBe(true);
     expect(messages.map((message) => [message.id, message.error?.code])).toEqual(
       expect.arrayContaining([

@@ -39,13 +39,23 @@ describe('wire format', () => {
 
   it('maps snake_case items to camelCase', async () => {
     const item = await clientFor().getItem('itm_2');
-    expect(item).toEqual({ id: 'itm_2', name: 'Blue rain jacket', description: 'Waterproof, packable', tags: ['jacket', 'blue'], updatedAt: '2026-01-15T10:00:00Z' });
+    expect(item).toEqual({
+      id: 'itm_2',
+      name: 'Blue rain jacket',
+      description: 'Waterproof, packable',
+      tags: ['jacket', 'blue'],
+      updatedAt: '2026-01-15T10:00:00Z',
+    });
   });
 
   it('posts JSON to create', async () => {
     const item = await clientFor().createItem({ name: 'Hat', description: 'Warm', tags: ['winter'] });
     expect(item.name).toBe('Hat');
-    expect(fake.requests[0]).toMatchObject({ method: 'POST', path: '/items', body: { name: 'Hat', description: 'Warm', tags: ['winter'] } });
+    expect(fake.requests[0]).toMatchObject({
+      method: 'POST',
+      path: '/items',
+      body: { name: 'Hat', description: 'Warm', tags: ['winter'] },
+    });
   });
 });
 

@@ -6,7 +6,13 @@ import { describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../src/app.js';
 import type { ApiClient, Item } from '../../src/client.js';
 
-const shoes: Item = { id: 'itm_1', name: 'Red shoes', description: 'Fast', tags: ['red'], updatedAt: '2026-01-01T00:00:00Z' };
+const shoes: Item = {
+  id: 'itm_1',
+  name: 'Red shoes',
+  description: 'Fast',
+  tags: ['red'],
+  updatedAt: '2026-01-01T00:00:00Z',
+};
 const config = { baseUrl: 'http://unused.invalid', apiKey: 'k', timeoutMs: 1000 };
 
 function mockClient(overrides: Partial<ApiClient> = {}): ApiClient {
@@ -27,7 +33,10 @@ describe('search_items', () => {
     const client = mockClient();
     const { result } = await invokeTool(createApp({ config, client }), 'search_items', { query: 'red', limit: 5 });
     expect(result.isError).toBeUndefined();
-    expect(client.searchItems).toHaveBeenCalledWith({ text: 'red', limit: 5 }, expect.objectContaining({ requestId: expect.any(String) }));
+    expect(client.searchItems).toHaveBeenCalledWith(
+      { text: 'red', limit: 5 },
+      expect.objectContaining({ requestId: expect.any(String) }),
+    );
     expect(textOf(result)).toContain('itm_1: Red shoes');
     expect(result.structuredContent).toEqual({ total: 1, items: [{ ...shoes, tags: ['red'] }] });
   });
@@ -68,7 +77,11 @@ describe('get_item', () => {
   });
 
   it('surfaces upstream failures with their message and no stack', async () => {
-    const down = new UpstreamError('The API is unavailable (HTTP 503). Try again later.', { upstream: 'The API', failure: 'unavailable', status: 503 });
+    const down = new UpstreamError('The API is unavailable (HTTP 503). Try again later.', {
+      upstream: 'The API',
+      failure: 'unavailable',
+      status: 503,
+    });
     const client = mockClient({ getItem: vi.fn(async () => Promise.reject(down)) });
     const { result } = await invokeTool(createApp({ config, client }), 'get_item', { id: 'itm_1' });
     expect(result.isError).toBe(true);

@@ -1,0 +1,38 @@
+/**
+ * Assembles the server: configuration, the Perplexity client and the tools. Tests call `createApp`
+ * with a mocked client or a client pointed at the fake upstream.
+ */
+import { createLogger, createServer, type Logger, type McpApp } from '@mcp-factory/runtime';
+
+import pkg from '../package.json' with { type: 'json' };
+import { createApiClient, type ApiClient } from './client.js';
+import { loadConfig, type Config } from './config.js';
+import { useTools } from './prompts/use-tools.js';
+import { toolGuide } from './resources/tool-guide.js';
+import { createTools } from './tools/index.js';
+
+export interface AppOptions {
+  /** Defaults to `loadConfig(process.env)`. */
+  config?: Config;
+  /** Defaults to a real client built from `config`. */
+  client?: ApiClient;
+  logger?: Logger;
+}
+
+export function createApp(options: AppOptions = {}): McpApp {
+  const config = options.config ?? loadConfig();
+  const logger = options.logger ?? createLogger({ base: { server: pkg.name } });
+  const client = options.client ?? createApiClient(config, { logger });
+  const tools = createTools(client, config);
+  return createServer({
+    name: pkg.name,
+    version: pkg.version,
+    instructions:
+      'Web-grounded answers from Perplexity Sonar. Use search for questions about current or verifiable facts; ' +
+      'its answers cite numbered sources, so quote them. Use ask when the reply needs a given format or role.',
+    tools,
+    resources: [toolGuide(pkg.name, tools)],
+    prompts: [useTools(pkg.name, tools)],
+    logger,
+  });
+}

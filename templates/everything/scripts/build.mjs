@@ -1,0 +1,8 @@
+// Bundles the server into dist/server.cjs and writes the bin dist/index.cjs (a launcher that uses
+// V8's code cache for fast cold starts).
+import { buildServer } from '@mcp-factory/runtime/build';
+
+const result = await buildServer();
+process.stderr.write(
+  `built dist/ (server bundle ${Math.round(result.serverBytes / 1024)} KiB, code cache ${result.cacheWarmed ? 'warm' : 'cold'})\n`,
+);
