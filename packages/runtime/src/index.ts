@@ -62,12 +62,24 @@ export {
   LOOPBACK_HOSTNAMES,
 } from './transports/http-guards.js';
 export { InMemoryEventStore } from './transports/event-store.js';
+export { ResourceUpdates, type ResourceUpdateListener } from './subscriptions.js';
 export {
   completable,
   ResourceTemplate,
   McpServer,
   type McpServerFactory,
   type McpRequestContext,
+} from '@modelcontextprotocol/server';
+// Multi-round-trip input (elicitation, sampling, roots) that works for both eras: a handler returns
+// `inputRequired(...)`; 2026-07-28 clients answer in a retry, 2025-era ones through the SDK's shim.
+export {
+  inputRequired,
+  inputResponse,
+  acceptedContent,
+  type InputRequiredResult,
+  type InputResponseView,
+  type ContentBlock,
+  type PromptMessage,
 } from '@modelcontextprotocol/server';
 export * as z from 'zod';
 export {

@@ -44,7 +44,9 @@ export async function runMain(
   const print = options.print ?? ((text: string) => process.stdout.write(text));
   const printError = options.printError ?? ((text: string) => process.stderr.write(text));
   const fail = (bin: string, error: unknown): undefined => {
-    printError(`${bin}: ${isMcpFactoryError(error) ? error.message : error instanceof Error ? error.message : String(error)}\n`);
+    printError(
+      `${bin}: ${isMcpFactoryError(error) ? error.message : error instanceof Error ? error.message : String(error)}\n`,
+    );
     exit(2);
     return undefined;
   };

@@ -5,8 +5,6 @@
  *
  * @module
  */
-import { randomUUID } from 'node:crypto';
-
 import {
   McpServer,
   ResourceTemplate,
@@ -36,6 +34,7 @@ import { errorBoundary } from './policies/error-boundary.js';
 import { InflightRegistry } from './policies/inflight.js';
 import { validation } from './policies/validation.js';
 import { toPromptResult, toResourceResult, toToolResult } from './results.js';
+import { attachResourceSubscriptions, type ResourceUpdates } from './subscriptions.js';
 
 /** The arguments schema of a tool that declares none. */
 const EMPTY_OBJECT = z.object({});
@@ -75,6 +74,13 @@ export interface ServerOptions {
   logLevel?: LogLevel;
   /** Capabilities merged into the ones the runtime derives (e.g. `{ resources: { subscribe: true } }`). */
   capabilities?: ServerCapabilities;
+  /**
+   * The app's feed of resource changes. When set, the server advertises `resources.subscribe`,
+   * serves 2025-era `resources/subscribe` / `resources/unsubscribe` and 2026-07-28
+   * `subscriptions/listen` streams, and turns each `resourceUpdates.publish(uri)` into a
+   * `notifications/resources/updated` for the clients subscribed to `uri`. Default: no subscriptions.
+   */
+  resourceUpdates?: ResourceUpdates;
   /** Escape hatch: called on every new SDK instance after registration (raw request handlers, etc.). */
   setup?: (server: McpServer, context: McpRequestContext) => void;
 }
@@ -90,6 +96,8 @@ export interface McpApp {
   readonly factory: McpServerFactory;
   /** Calls in flight, for graceful shutdown. */
   readonly inflight: InflightRegistry;
+  /** The feed of resource changes given as `ServerOptions.resourceUpdates`; fronts bridge it to their clients. */
+  readonly resourceUpdates?: ResourceUpdates;
   /** Runs one call through the policy chain (used by the SDK callbacks and by `testing`). */
   dispatch(call: Call): Promise<Outcome>;
   /** Creates the {@link Call} for a request; exposed for the testing helpers. */
@@ -163,7 +171,9 @@ function passThroughSchema(schema: z.ZodType): StandardSchemaWithJSON {
 
 function requestIdOf(sdk: ServerContext): string {
   const header = sdk.http?.req?.headers.get('x-request-id');
-  return header !== null && header !== undefined && REQUEST_ID.test(header) ? header : randomUUID();
+  // The Web Crypto global rather than `node:crypto`: importing that module costs a stdio server
+  // ~5 ms of every cold start, while the global loads it lazily, on the first call.
+  return header !== null && header !== undefined && REQUEST_ID.test(header) ? header : crypto.randomUUID();
 }
 
 const METHOD = { tool: 'tools/call', resource: 'resources/read', prompt: 'prompts/get' } as const;
@@ -173,7 +183,10 @@ export function createServer(options: ServerOptions): McpApp {
   assertValidDefinitions(options);
   const logger =
     options.logger ??
-    createLogger({ ...(options.logLevel === undefined ? {} : { level: options.logLevel }), base: { server: options.name } });
+    createLogger({
+      ...(options.logLevel === undefined ? {} : { level: options.logLevel }),
+      base: { server: options.name },
+    });
   const defaultTimeout = options.defaults?.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const inflight = new InflightRegistry();
   const tools = options.tools ?? [];
@@ -349,6 +362,7 @@ export function createServer(options: ServerOptions): McpApp {
   }
 
   const capabilities: ServerCapabilities = { logging: {}, ...options.capabilities };
+  if (options.resourceUpdates !== undefined) capabilities.resources = { ...capabilities.resources, subscribe: true };
   const factory: McpServerFactory = (context) => {
     const server = new McpServer(
       {
@@ -359,6 +373,9 @@ export function createServer(options: ServerOptions): McpApp {
       { capabilities, ...(options.instructions === undefined ? {} : { instructions: options.instructions }) },
     );
     register(server, context.era);
+    if (options.resourceUpdates !== undefined) {
+      attachResourceSubscriptions(server, context, options.resourceUpdates, logger);
+    }
     options.setup?.(server, context);
     return server;
   };
@@ -375,6 +392,7 @@ export function createServer(options: ServerOptions): McpApp {
     prompts,
     factory,
     inflight,
+    ...(options.resourceUpdates === undefined ? {} : { resourceUpdates: options.resourceUpdates }),
     dispatch: chain,
     createCall,
   };

@@ -13,7 +13,8 @@
  *
  * @module
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
@@ -29,7 +30,13 @@ export interface BuildServerOptions {
   extra?: Record<string, string>;
   /** Minify the bundles; default true. */
   minify?: boolean;
-  /** Run the built server once with `--version` to write the code cache; default true. */
+  /**
+   * Write the code cache at build time; default true. The built server is run once over stdio
+   * through a short session (`initialize`, then `tools/list`, `resources/list`, `prompts/list`), so
+   * the cache also holds the functions that serving compiles, not only the module's top level;
+   * when that session fails (e.g. the server needs configuration to start), it falls back to a run
+   * with `--version`.
+   */
   warmCache?: boolean;
 }
 
@@ -42,6 +49,9 @@ export interface BuildResult {
   /** Whether the code cache was written. */
   readonly cacheWarmed: boolean;
 }
+
+/** Environment variable that makes the launcher write the code cache when the process exits. */
+const CODE_CACHE_ENV = 'MCP_FACTORY_CODE_CACHE';
 
 /**
  * The launcher written to `dist/index.cjs`. Plain CommonJS with no dependencies; it must stay
@@ -71,14 +81,20 @@ const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), {
 const mod = new Module(file, module);
 mod.filename = file;
 mod.paths = Module._nodeModulePaths(__dirname);
-script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(file), mod, file, __dirname);
-if (cachedData === undefined || script.cachedDataRejected) {
+const writeCache = () => {
   try {
     fs.writeFileSync(cacheFile, script.createCachedData());
   } catch {
     // A read-only install still runs, only without the cache.
   }
-}
+};
+// The build sets ${CODE_CACHE_ENV}=write and drives a short session before closing stdin: a cache
+// written at exit also holds the functions compiled while serving (startup, initialize, the list
+// methods), which V8 would otherwise compile lazily on every cold start.
+const warming = process.env.${CODE_CACHE_ENV} === 'write';
+if (warming) process.once('exit', writeCache);
+script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(file), mod, file, __dirname);
+if (!warming && (cachedData === undefined || script.cachedDataRejected)) writeCache();
 `;
 
 /** Bundles the server (and `extra` entries) and writes the launcher. */
@@ -107,12 +123,87 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<Bui
   await writeFile(launcher, LAUNCHER_SOURCE);
   await chmod(launcher, 0o755);
   const files = [...Object.keys(result.metafile.outputs).map((file) => resolve(root, file)), launcher];
-  const serverBytes = result.metafile.outputs[Object.keys(result.metafile.outputs).find((file) => file.endsWith('server.cjs')) ?? '']?.bytes ?? 0;
+  const serverBytes =
+    result.metafile.outputs[Object.keys(result.metafile.outputs).find((file) => file.endsWith('server.cjs')) ?? '']
+      ?.bytes ?? 0;
   let cacheWarmed = false;
   if (options.warmCache ?? true) {
-    const run = spawnSync(process.execPath, [launcher, '--version'], { cwd: root, encoding: 'utf8', timeout: 30_000 });
-    cacheWarmed = run.status === 0;
-    if (cacheWarmed) files.push(join(outDir, 'server.cjs.cache'));
+    const cacheFile = join(outDir, 'server.cjs.cache');
+    cacheWarmed = (await warmBySession(launcher, root)) && existsSync(cacheFile);
+    if (!cacheWarmed) {
+      await rm(cacheFile, { force: true });
+      const run = spawnSync(process.execPath, [launcher, '--version'], {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      cacheWarmed = run.status === 0 && existsSync(cacheFile);
+    }
+    if (cacheWarmed) files.push(cacheFile);
   }
   return { files, serverBytes, cacheWarmed };
+}
+
+/** Requests of the warm-up session, after `initialize`: what a client sends when it connects. */
+const WARM_REQUESTS = ['tools/list', 'resources/list', 'prompts/list'];
+
+/**
+ * Runs the built server over stdio with {@link CODE_CACHE_ENV}=write, drives a short
+ * session, then closes stdin so the server shuts down and the launcher writes the cache. Nothing
+ * here calls a tool, so no upstream is contacted. Resolves true when the server answered
+ * `initialize` and exited on its own within the time limit.
+ */
+function warmBySession(launcher: string, root: string): Promise<boolean> {
+  return new Promise((resolvePromise) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, [CODE_CACHE_ENV]: 'write', MCP_TRANSPORT: 'stdio' };
+    const child = spawn(process.execPath, [launcher], { cwd: root, env, stdio: ['pipe', 'pipe', 'ignore'] });
+    const send = (message: object): void => {
+      child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', ...message })}\n`);
+    };
+    const waiting = new Set<number>();
+    let initialized = false;
+    let buffered = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.stdin.on('error', () => undefined); // the server may exit before reading everything
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      const lines = (buffered + chunk).split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        let id: unknown;
+        try {
+          id = (JSON.parse(line) as { id?: unknown }).id;
+        } catch {
+          continue;
+        }
+        if (id === 0 && !initialized) {
+          initialized = true;
+          send({ method: 'notifications/initialized' });
+          WARM_REQUESTS.forEach((method, index) => {
+            waiting.add(index + 1);
+            send({ id: index + 1, method, params: {} });
+          });
+        } else if (typeof id === 'number' && waiting.delete(id) && waiting.size === 0) {
+          child.stdin.end();
+        }
+      }
+    });
+    child.once('error', () => {
+      clearTimeout(timer);
+      resolvePromise(false);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolvePromise(initialized && code === 0);
+    });
+    send({
+      id: 0,
+      method: 'initialize',
+      params: {
+        protocolVersion: '2025-11-25',
+        capabilities: {},
+        clientInfo: { name: 'mcp-factory-build', version: '0' },
+      },
+    });
+  });
 }

@@ -152,13 +152,25 @@ export async function startFakeUpstream(options: FakeUpstreamOptions): Promise<F
         }
       }
       const headers = Object.fromEntries(
-        Object.entries(req.headers).map(([key, value]) => [key, Array.isArray(value) ? value.join(', ') : (value ?? '')]),
+        Object.entries(req.headers).map(([key, value]) => [
+          key,
+          Array.isArray(value) ? value.join(', ') : (value ?? ''),
+        ]),
       );
       const method = req.method ?? 'GET';
       const match = routes.find((entry) => entry.route.method === method && entry.regex.test(url.pathname));
       const values = match?.regex.exec(url.pathname)?.slice(1) ?? [];
-      const params = Object.fromEntries((match?.names ?? []).map((name, index) => [name, decodeURIComponent(values[index] ?? '')]));
-      const request: FakeRequest = { method, path: url.pathname, query: Object.fromEntries(url.searchParams), headers, body, params };
+      const params = Object.fromEntries(
+        (match?.names ?? []).map((name, index) => [name, decodeURIComponent(values[index] ?? '')]),
+      );
+      const request: FakeRequest = {
+        method,
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        headers,
+        body,
+        params,
+      };
       requests.push(request);
 
       const fault = faults.shift();
@@ -175,7 +187,8 @@ export async function startFakeUpstream(options: FakeUpstreamOptions): Promise<F
             status,
             ...(fault.headers === undefined ? {} : { headers: fault.headers }),
             ...(fault.raw === undefined ? {} : { raw: fault.raw }),
-            body: fault.body ?? options.errorBody(status, fault.message ?? DEFAULT_MESSAGES[status] ?? `HTTP ${status}`),
+            body:
+              fault.body ?? options.errorBody(status, fault.message ?? DEFAULT_MESSAGES[status] ?? `HTTP ${status}`),
           });
           return;
         }
@@ -231,7 +244,10 @@ export interface FakeAnnouncement {
  * line `{"name", "url", "env", "example"}` to stdout so a parent process can find and use it, and
  * exits on SIGINT/SIGTERM.
  */
-export async function runFakeUpstreamMain(options: FakeUpstreamOptions, announce?: FakeAnnouncement): Promise<FakeUpstream> {
+export async function runFakeUpstreamMain(
+  options: FakeUpstreamOptions,
+  announce?: FakeAnnouncement,
+): Promise<FakeUpstream> {
   const port = Number(process.env.PORT ?? 0);
   const fake = await startFakeUpstream({ ...options, port: Number.isInteger(port) ? port : 0 });
   const line = {

@@ -33,6 +33,12 @@ export interface InvokeOptions {
   /** Progress token; progress notifications are then collected in `notifications`. */
   progressToken?: string | number;
   era?: 'legacy' | 'modern';
+  /**
+   * Responses to the input requests of an earlier round (2026-07-28 multi-round-trip), keyed as
+   * the tool named them in its `inputRequired(...)` result; the tool reads them from
+   * `ctx.mcp.mcpReq.inputResponses`. Omitted: a first round.
+   */
+  inputResponses?: Record<string, unknown>;
 }
 
 /** The result of {@link invokeTool} plus the notifications the tool sent. */
@@ -63,6 +69,7 @@ export async function invokeTool(
       id: 1,
       method: 'tools/call',
       ...(options.progressToken === undefined ? {} : { _meta: { progressToken: options.progressToken } }),
+      ...(options.inputResponses === undefined ? {} : { inputResponses: options.inputResponses }),
       signal: options.signal ?? new AbortController().signal,
       requestState: () => undefined,
       notify: async (notification: { method: string; params?: unknown }) => {
@@ -119,6 +126,7 @@ export async function connectInProcess(app: McpApp, options: ConnectOptions = {}
   const client = newClient(options);
   if (options.era === 'modern') {
     const handler = createMcpHandler(app.factory);
+    const stopResourceUpdates = app.resourceUpdates?.subscribe((uri) => handler.notify.resourceUpdated(uri));
     const transport = new StreamableHTTPClientTransport(new URL('http://in-process.invalid/mcp'), {
       fetch: (url, init) => handler.fetch(new Request(url, init)),
     });
@@ -126,6 +134,7 @@ export async function connectInProcess(app: McpApp, options: ConnectOptions = {}
     return {
       client,
       close: async () => {
+        stopResourceUpdates?.();
         await client.close();
         await handler.close();
       },
@@ -226,7 +235,11 @@ export async function startServerProcess(
   let url: string | undefined;
   if (options.waitForHttp === true) {
     url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no "server started" line within ${options.timeoutMs ?? 15_000} ms; stderr:\n${stderr}`)), options.timeoutMs ?? 15_000);
+      const timer = setTimeout(
+        () =>
+          reject(new Error(`no "server started" line within ${options.timeoutMs ?? 15_000} ms; stderr:\n${stderr}`)),
+        options.timeoutMs ?? 15_000,
+      );
       const check = (): void => {
         for (const line of stderr.split('\n')) {
           if (!line.startsWith('{')) continue;

@@ -159,7 +159,12 @@ export function createHttpListener(app: McpApp, options: ServeHttpOptions = {}):
     onerror,
   });
   const sdkListener = toNodeHandler(handler, { maxRequestBodySize: maxBodyBytes, onerror });
+  // 2026-07-28 clients hear about resource changes on `subscriptions/listen` streams, which the
+  // handler serves from its own event bus; 2025-era sessions are notified by their own instance.
+  const stopResourceUpdates = app.resourceUpdates?.subscribe((uri) => handler.notify.resourceUpdated(uri));
   const sessions = new Map<string, Session>();
+  /** POST responses not yet finished, so that close() can let them complete. */
+  const responding = new Set<ServerResponse>();
   const eventStore = options.eventStore === 'memory' ? new InMemoryEventStore() : options.eventStore;
   const idleMs = options.sessionIdleMs ?? 30 * 60_000;
   const maxSessions = options.maxSessions ?? 1000;
@@ -299,6 +304,10 @@ export function createHttpListener(app: McpApp, options: ServeHttpOptions = {}):
   }
 
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
+    if (req.method === 'POST') {
+      responding.add(res);
+      res.once('close', () => responding.delete(res));
+    }
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
     const hostProblem = checkHost(headerValue(req, 'host'), hosts);
     if (hostProblem !== undefined) {
@@ -324,12 +333,17 @@ export function createHttpListener(app: McpApp, options: ServeHttpOptions = {}):
     });
   };
 
-  return Object.assign(listener, {
-    get sessionCount() {
-      return sessions.size;
-    },
+  // A getter defined on the function itself: Object.assign would copy its value once (always 0).
+  Object.defineProperty(listener, 'sessionCount', { get: () => sessions.size, enumerable: true });
+  return Object.assign(listener as typeof listener & { readonly sessionCount: number }, {
     close: async () => {
       if (sweeper !== undefined) clearInterval(sweeper);
+      stopResourceUpdates?.();
+      // A drained call leaves the registry before the SDK writes its response; let POST responses
+      // being written finish (bounded) before sessions and sockets are closed under them.
+      for (let waited = 0; responding.size > 0 && waited < 1000; waited += 10) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
       const open = [...sessions.values()];
       sessions.clear();
       await Promise.allSettled(open.map((session) => session.transport.close()));

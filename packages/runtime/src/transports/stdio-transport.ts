@@ -149,7 +149,9 @@ export class JsonRpcStdioTransport implements Transport {
     const line = `${JSON.stringify(value)}\n`;
     return new Promise((resolve) => {
       const flushed = this.#write(line, (error) => {
-        if (error) this.onerror?.(error);
+        if (!error) return;
+        this.onerror?.(error);
+        resolve(); // a failed write never emits 'drain'; the output's 'error' handler closes the transport
       });
       if (flushed) resolve();
       else this.#output.once('drain', () => resolve());
@@ -237,10 +239,11 @@ export class JsonRpcStdioTransport implements Transport {
       message = parseJSONRPCMessage(value);
     } catch {
       const id = idOf(value);
+      // Only a message without an `id` member is a notification; one with an unusable id is answered with id null.
       const isNotification =
-        id === null &&
         typeof value === 'object' &&
         value !== null &&
+        !('id' in value) &&
         typeof (value as { method?: unknown }).method === 'string';
       if (isNotification) return; // a malformed notification cannot be answered
       const error = errorBody(

@@ -84,6 +84,11 @@ export function serveStdio(app: McpApp, options: ServeStdioOptions = {}): StdioH
     closed,
     close: async ({ graceMs = 5000 } = {}) => {
       await app.inflight.drain(graceMs);
+      // A call leaves the registry when its handler settles; the SDK writes its response a few ticks
+      // later. Closing before that would drop the answer the grace period was for, so wait (bounded).
+      for (let waited = 0; transport.pendingRequests > 0 && waited < 1000; waited += 10) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
       await handle.close();
       await transport.close();
     },

@@ -41,7 +41,12 @@ export class UpstreamError extends McpFactoryError {
   constructor(message: string, details: UpstreamErrorDetails, options: Omit<McpFactoryErrorOptions, 'data'> = {}) {
     super(ErrorCode.ToolFailed, message, {
       ...options,
-      data: { upstream: details.upstream, failure: details.failure, status: details.status, retryAfterMs: details.retryAfterMs },
+      data: {
+        upstream: details.upstream,
+        failure: details.failure,
+        status: details.status,
+        retryAfterMs: details.retryAfterMs,
+      },
     });
     this.upstream = details.upstream;
     this.failure = details.failure;
@@ -92,8 +97,14 @@ export function upstreamErrorFromStatus(input: {
   const said = upstreamMessage === undefined ? '' : `: ${upstreamMessage}`;
   const details = { upstream, status, upstreamMessage, retryAfterMs };
   if (status === 401 || status === 403) {
-    const fix = credentialHint === undefined ? 'Check the configured credentials.' : `Check that ${credentialHint} is set to a valid key with access.`;
-    return new UpstreamError(`${upstream} rejected the credentials (HTTP ${status})${said}. ${fix}`, { ...details, failure: 'auth' });
+    const fix =
+      credentialHint === undefined
+        ? 'Check the configured credentials.'
+        : `Check that ${credentialHint} is set to a valid key with access.`;
+    return new UpstreamError(`${upstream} rejected the credentials (HTTP ${status})${said}. ${fix}`, {
+      ...details,
+      failure: 'auth',
+    });
   }
   if (status === 429) {
     const wait = retryAfterMs === undefined ? 'Wait a little' : `Retry after ${seconds(retryAfterMs)}`;
@@ -103,19 +114,28 @@ export function upstreamErrorFromStatus(input: {
     });
   }
   if (status === 404) {
-    return new UpstreamError(`${upstream} found nothing there (HTTP 404)${said}. Check the identifier or name and try again.`, {
-      ...details,
-      failure: 'not_found',
-    });
+    return new UpstreamError(
+      `${upstream} found nothing there (HTTP 404)${said}. Check the identifier or name and try again.`,
+      {
+        ...details,
+        failure: 'not_found',
+      },
+    );
   }
   if (status >= 500) {
-    return new UpstreamError(`${upstream} is unavailable (HTTP ${status})${said}. It is failing on its side; try again later.`, {
-      ...details,
-      failure: 'unavailable',
-    });
+    return new UpstreamError(
+      `${upstream} is unavailable (HTTP ${status})${said}. It is failing on its side; try again later.`,
+      {
+        ...details,
+        failure: 'unavailable',
+      },
+    );
   }
-  return new UpstreamError(`${upstream} refused the request (HTTP ${status})${said}. Change the arguments and try again.`, {
-    ...details,
-    failure: 'bad_request',
-  });
+  return new UpstreamError(
+    `${upstream} refused the request (HTTP ${status})${said}. Change the arguments and try again.`,
+    {
+      ...details,
+      failure: 'bad_request',
+    },
+  );
 }

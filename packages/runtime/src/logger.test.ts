@@ -1,0 +1,79 @@
+import { afterEach, describe, expect, test, vi } from 'vitest';
+
+import { LOG_LEVELS, createLogger, isLogLevel } from './logger.js';
+
+function capture(options: Parameters<typeof createLogger>[0] = {}) {
+  const lines: Record<string, unknown>[] = [];
+  const logger = createLogger({
+    ...options,
+    destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+  });
+  return { logger, lines };
+}
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+describe('createLogger', () => {
+  test('writes JSON lines with a level label, ISO time, pid and base bindings', () => {
+    const { logger, lines } = capture({ base: { server: 'demo' } });
+    logger.info({ a: 1 }, 'hello');
+    expect(lines).toEqual([
+      {
+        level: 'info',
+        time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        pid: process.pid,
+        server: 'demo',
+        a: 1,
+        msg: 'hello',
+      },
+    ]);
+  });
+
+  test('defaults to info, filters lower levels, and the level is assignable', () => {
+    vi.stubEnv('LOG_LEVEL', '');
+    const { logger, lines } = capture();
+    expect(logger.level).toBe('info');
+    logger.debug('hidden');
+    logger.level = 'debug';
+    logger.debug('shown');
+    expect(lines.map((line) => line.msg)).toEqual(['shown']);
+  });
+
+  test('takes its default level from LOG_LEVEL when valid', () => {
+    vi.stubEnv('LOG_LEVEL', 'warn');
+    expect(capture().logger.level).toBe('warn');
+    vi.stubEnv('LOG_LEVEL', 'chatty');
+    expect(capture().logger.level).toBe('info');
+  });
+
+  test('child loggers carry their bindings', () => {
+    const { logger, lines } = capture({ level: 'info' });
+    logger.child({ requestId: 'r1' }).warn('careful');
+    expect(lines[0]).toMatchObject({ level: 'warn', requestId: 'r1', msg: 'careful' });
+  });
+
+  test('always redacts well-known secret fields at the top level and one level deep', () => {
+    const { logger, lines } = capture({ level: 'info', redact: ['custom.path'] });
+    logger.info({
+      authorization: 'Bearer x1',
+      token: 'x2',
+      headers: { Authorization: 'Bearer x3', apiKey: 'x4' },
+      req: { password: 'x5', secret: 'x6', api_key: 'x7' },
+      custom: { path: 'x8', other: 'visible' },
+    });
+    const text = JSON.stringify(lines);
+    for (const secret of ['x1', 'x2', 'x3', 'x4', 'x5', 'x6', 'x7', 'x8']) expect(text).not.toContain(`"${secret}"`);
+    expect(text).toContain('visible');
+    expect(lines[0]!.token).toBe('[redacted]');
+  });
+});
+
+describe('isLogLevel', () => {
+  test('accepts exactly the listed levels', () => {
+    for (const level of LOG_LEVELS) expect(isLogLevel(level)).toBe(true);
+    expect(isLogLevel('verbose')).toBe(false);
+    expect(isLogLevel('INFO')).toBe(false);
+  });
+});
