@@ -20,6 +20,8 @@ export interface Logger {
   error(msg: string): void;
   /** A logger whose every line carries `bindings`. */
   child(bindings: Record<string, unknown>): Logger;
+  /** Whether lines at `level` are written: check it before building an expensive log object. */
+  isLevelEnabled(level: string): boolean;
 }
 
 /** Log levels accepted by {@link createLogger} and `LOG_LEVEL`. */
@@ -38,27 +40,40 @@ export interface LoggerOptions {
   redact?: string[];
 }
 
-/** Field names that are always redacted, wherever they appear one level deep. */
+const SECRET_FIELDS = ['authorization', 'Authorization', 'apiKey', 'api_key', 'token', 'password', 'secret'];
+
+/** Objects commonly logged whole, whose secret-named fields are redacted too. */
+const SECRET_PARENTS = ['args', 'headers', 'req', 'request', 'body', 'params', 'config'];
+
+/**
+ * Paths that are always redacted: secret-named fields at the top level of a log line and inside
+ * {@link SECRET_PARENTS}. Listed one by one on purpose: pino's `*.field` wildcards cost ~10 µs per
+ * line, most of a line's cost; specific paths cost about 1 µs together.
+ */
 const ALWAYS_REDACTED = [
-  'authorization',
-  'Authorization',
-  'apiKey',
-  'api_key',
-  'token',
-  'password',
-  'secret',
-  '*.authorization',
-  '*.Authorization',
-  '*.apiKey',
-  '*.api_key',
-  '*.token',
-  '*.password',
-  '*.secret',
+  ...SECRET_FIELDS,
+  ...SECRET_PARENTS.flatMap((parent) => SECRET_FIELDS.map((field) => `${parent}.${field}`)),
 ];
+
+/** How long a log line may wait in the buffer before it is written. */
+const FLUSH_INTERVAL_MS = 200;
+
+/**
+ * stderr, written in batches: lines are buffered (up to 4 KiB) and flushed at least every
+ * {@link FLUSH_INTERVAL_MS}, so a busy server makes one write per batch instead of one per line.
+ * pino flushes the rest synchronously when the process exits.
+ */
+function bufferedStderr(): DestinationStream {
+  const destination = pino.destination({ dest: 2, sync: false, minLength: 4096 });
+  setInterval(() => {
+    destination.flush();
+  }, FLUSH_INTERVAL_MS).unref();
+  return destination;
+}
 
 /** Creates a JSON logger writing to stderr (or `destination`). */
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const destination = options.destination ?? pino.destination({ dest: 2, sync: false });
+  const destination = options.destination ?? bufferedStderr();
   return pino(
     {
       level: options.level ?? defaultLevel(),

@@ -38,6 +38,8 @@ const WireItem = z.object({
   updated_at: z.string(),
 });
 type WireItem = z.infer<typeof WireItem>;
+const ItemPage = z.object({ data: z.array(WireItem), total: z.number().int() });
+const OneItem = z.object({ data: WireItem });
 
 const toItem = (wire: WireItem): Item => ({
   id: wire.id,
@@ -77,7 +79,7 @@ export function createApiClient(config: Config, deps: { fetch?: typeof fetch; lo
 
   return {
     async searchItems({ text, limit }, options = {}) {
-      const body = await send(z.object({ data: z.array(WireItem), total: z.number().int() }), {
+      const body = await send(ItemPage, {
         path: '/items',
         query: { q: text, limit },
         ...options,
@@ -85,11 +87,11 @@ export function createApiClient(config: Config, deps: { fetch?: typeof fetch; lo
       return { items: body.data.map(toItem), total: body.total };
     },
     async getItem(id, options = {}) {
-      const body = await send(z.object({ data: WireItem }), { path: `/items/${encodeURIComponent(id)}`, ...options });
+      const body = await send(OneItem, { path: `/items/${encodeURIComponent(id)}`, ...options });
       return toItem(body.data);
     },
     async createItem(input, options = {}) {
-      const body = await send(z.object({ data: WireItem }), {
+      const body = await send(OneItem, {
         method: 'POST',
         path: '/items',
         body: input,

@@ -20,11 +20,11 @@ export function redactArgs(args: unknown, sensitive: readonly string[] | undefin
  * errors, timeouts) at `warn`.
  */
 export const accessLog: Policy = async (call, next) => {
-  const log = call.context.log;
-  log.debug(
-    { args: redactArgs(call.args, call.definition.kind === 'tool' ? call.definition.sensitive : undefined) },
-    'call started',
-  );
+  const log = call.logger;
+  if (log.isLevelEnabled('debug')) {
+    const args = redactArgs(call.args, call.definition.kind === 'tool' ? call.definition.sensitive : undefined);
+    log.debug({ requestId: call.requestId, args }, 'call started');
+  }
   let failed = false;
   try {
     const outcome = await next();
@@ -36,7 +36,13 @@ export const accessLog: Policy = async (call, next) => {
   } finally {
     const durationMs = Math.round((performance.now() - call.startedAt) * 100) / 100;
     const code = call.attributes.get(CallAttribute.ErrorCode) as string | undefined;
-    const line = { method: call.context.method, name: call.name, durationMs, status: failed ? 'error' : 'ok' };
+    const line = {
+      requestId: call.requestId,
+      method: call.context.method,
+      name: call.name,
+      durationMs,
+      status: failed ? 'error' : 'ok',
+    };
     if (!failed) log.info(line, 'call finished');
     else if (code === ErrorCode.Internal)
       log.error({ ...line, code, err: call.attributes.get(CallAttribute.Error) }, 'call failed');

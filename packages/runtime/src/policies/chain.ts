@@ -14,6 +14,7 @@ import type {
 } from '@modelcontextprotocol/server';
 
 import type { AnyDefinition, CallContext } from '../define.js';
+import type { Logger } from '../logger.js';
 
 /** The wire result of a call, after the handler's return value was normalized. */
 export type Outcome = CallToolResult | ReadResourceResult | GetPromptResult | InputRequiredResult;
@@ -37,6 +38,8 @@ export interface Call {
   readonly controller: AbortController;
   /** What the handler receives. */
   readonly context: CallContext;
+  /** The server's logger (policies log with `requestId` in the line; `context.log` is bound to it). */
+  readonly logger: Logger;
   /** Scratch space policies share (e.g. the error code the error boundary mapped). */
   readonly attributes: Map<string, unknown>;
 }

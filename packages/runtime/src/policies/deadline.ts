@@ -12,16 +12,16 @@ function formatBudget(ms: number): string {
  */
 export const deadline: Policy = (call, next) => {
   const { controller, timeoutMs } = call;
+  const signal = controller.signal;
+  const reasonOf = (): Error => {
+    const reason: unknown = signal.reason;
+    return reason instanceof Error && 'code' in reason ? reason : new CancelledError();
+  };
+  if (signal.aborted) return Promise.reject(reasonOf());
   return new Promise((resolve, reject) => {
-    const signal = controller.signal;
-    const onAbort = (): void => {
-      const reason: unknown = signal.reason;
-      reject(reason instanceof Error && 'code' in reason ? reason : new CancelledError());
-    };
-    if (signal.aborted) {
-      onAbort();
-      return;
-    }
+    // The listener stays on the (per-call) signal after the call settles: a later abort then
+    // rejects a settled promise, a no-op, and the call saves an EventTarget removal.
+    signal.addEventListener('abort', () => reject(reasonOf()), { once: true });
     const timer =
       Number.isFinite(timeoutMs) && timeoutMs > 0
         ? setTimeout(() => {
@@ -34,12 +34,15 @@ export const deadline: Policy = (call, next) => {
             );
           }, timeoutMs)
         : undefined;
-    signal.addEventListener('abort', onAbort, { once: true });
-    next()
-      .then(resolve, reject)
-      .finally(() => {
-        if (timer !== undefined) clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-      });
+    next().then(
+      (outcome) => {
+        clearTimeout(timer);
+        resolve(outcome);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
   });
 };

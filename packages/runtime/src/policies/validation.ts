@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import * as z from 'zod';
 
 import { InvalidParamsError } from '../errors.js';
 import type { Policy } from './chain.js';
@@ -14,6 +14,23 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
 }
 
 /**
+ * Parses synchronously, which is several microseconds cheaper per call, and falls back to the async
+ * parse only for schemas with async refinements or transforms (zod then throws `$ZodAsyncError`).
+ * A sync transform placed before an async step then runs twice; keep transforms free of side effects.
+ */
+function parseArgs<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+): z.ZodSafeParseResult<z.output<S>> | Promise<z.ZodSafeParseResult<z.output<S>>> {
+  try {
+    return schema.safeParse(value);
+  } catch (error) {
+    if (error instanceof z.core.$ZodAsyncError) return schema.safeParseAsync(value);
+    throw error;
+  }
+}
+
+/**
  * Parses tool arguments with the tool's zod schema (the SDK is given a pass-through schema so that
  * validation happens here, inside the chain, where it is logged and counted). On failure the call
  * fails with {@link InvalidParamsError}, which a tool call reports as an `isError` result naming
@@ -21,7 +38,7 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
  */
 export const validation: Policy = async (call, next) => {
   if (call.definition.kind !== 'tool' || call.definition.input === undefined) return next();
-  const parsed = await call.definition.input.safeParseAsync(call.args ?? {});
+  const parsed = await parseArgs(call.definition.input, call.args ?? {});
   if (!parsed.success) {
     throw new InvalidParamsError(`Invalid arguments for tool "${call.name}": ${formatIssues(parsed.error.issues)}`, {
       data: { issues: parsed.error.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message })) },

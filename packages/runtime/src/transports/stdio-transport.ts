@@ -159,21 +159,28 @@ export class JsonRpcStdioTransport implements Transport {
   }
 
   readonly #onData = (chunk: Buffer | string): void => {
-    let data = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    const data = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    let start = 0;
     for (;;) {
-      const newline = data.indexOf(0x0a);
+      const newline = data.indexOf(0x0a, start);
       if (newline === -1) {
-        this.#append(data);
+        if (start < data.length) this.#append(data.subarray(start));
         return;
       }
-      this.#append(data.subarray(0, newline));
-      data = data.subarray(newline + 1);
-      const discarded = this.#discarding;
-      const line = Buffer.concat(this.#chunks).toString('utf8');
-      this.#chunks = [];
-      this.#bufferedBytes = 0;
+      let line: string | undefined;
+      if (this.#chunks.length === 0 && !this.#discarding) {
+        // The common case, a whole line inside one chunk: decode it in place, no copies.
+        if (newline - start > this.#maxBytes) this.#tooLarge();
+        else line = data.toString('utf8', start, newline);
+      } else {
+        this.#append(data.subarray(start, newline));
+        if (!this.#discarding) line = Buffer.concat(this.#chunks).toString('utf8');
+        this.#chunks = [];
+        this.#bufferedBytes = 0;
+      }
       this.#discarding = false;
-      if (!discarded) this.#onLine(line.endsWith('\r') ? line.slice(0, -1) : line);
+      start = newline + 1;
+      if (line !== undefined) this.#onLine(line.endsWith('\r') ? line.slice(0, -1) : line);
     }
   };
 
@@ -183,17 +190,21 @@ export class JsonRpcStdioTransport implements Transport {
       this.#chunks = [];
       this.#bufferedBytes = 0;
       this.#discarding = true;
-      void this.#writeValue(
-        errorBody(
-          null,
-          -32600,
-          `Message too large: a JSON-RPC message may be at most ${this.#maxBytes} bytes; it was discarded.`,
-        ),
-      );
+      this.#tooLarge();
       return;
     }
     this.#chunks.push(part);
     this.#bufferedBytes += part.length;
+  }
+
+  #tooLarge(): void {
+    void this.#writeValue(
+      errorBody(
+        null,
+        -32600,
+        `Message too large: a JSON-RPC message may be at most ${this.#maxBytes} bytes; it was discarded.`,
+      ),
+    );
   }
 
   #onLine(line: string): void {

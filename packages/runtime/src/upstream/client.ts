@@ -65,8 +65,8 @@ export interface UpstreamClient {
 const SECRET_QUERY_KEYS = /^(key|api[_-]?key|access[_-]?token|token|secret|password|sig|signature)$/i;
 
 /** The URL with the values of credential-like query parameters replaced by `[redacted]`. */
-export function redactUrl(url: URL): string {
-  const copy = new URL(url.href);
+export function redactUrl(url: URL | string): string {
+  const copy = new URL(typeof url === 'string' ? url : url.href);
   for (const key of [...copy.searchParams.keys()]) {
     if (SECRET_QUERY_KEYS.test(key)) copy.searchParams.set(key, '[redacted]');
   }
@@ -75,13 +75,31 @@ export function redactUrl(url: URL): string {
   return copy.href;
 }
 
-function buildUrl(baseUrl: string, path: string, query: UpstreamRequest['query']): URL {
+/** Joins base URL, path and query into a string (cheaper than a `URL`, which fetch parses anyway). */
+function buildUrl(baseUrl: string, path: string, query: UpstreamRequest['query']): string {
   const base = baseUrl.endsWith('/') ? baseUrl.slice(0, -1) : baseUrl;
-  const url = new URL(`${base}${path.startsWith('/') ? path : `/${path}`}`);
+  const url = `${base}${path.startsWith('/') ? path : `/${path}`}`;
+  let search = '';
   for (const [key, value] of Object.entries(query ?? {})) {
-    if (value !== undefined) url.searchParams.set(key, String(value));
+    if (value === undefined) continue;
+    search += `${search === '' ? '' : '&'}${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`;
   }
-  return url;
+  return search === '' ? url : `${url}${url.includes('?') ? '&' : '?'}${search}`;
+}
+
+/** Replaces credential values (auth header values, secret query values; 8+ characters) in `text`. */
+function scrubSecrets(text: string, headers: Record<string, string>, url: string): string {
+  const secrets = new Set<string>();
+  for (const [name, value] of Object.entries(headers)) {
+    if (!/authorization|key|token|secret/i.test(name)) continue;
+    secrets.add(value);
+    const bare = /^\S+\s+(\S+)$/.exec(value)?.[1];
+    if (bare !== undefined) secrets.add(bare);
+  }
+  for (const [key, value] of new URL(url).searchParams) if (SECRET_QUERY_KEYS.test(key)) secrets.add(value);
+  let scrubbed = text;
+  for (const secret of secrets) if (secret.length >= 8) scrubbed = scrubbed.replaceAll(secret, '[redacted]');
+  return scrubbed;
 }
 
 function networkReason(error: unknown): string {
@@ -118,7 +136,9 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     };
     const started = performance.now();
     const logExchange = (status: number | string): void => {
-      options.logger?.debug(
+      // Skipped below debug level: building the line (a URL copy for redaction) costs on every call.
+      if (options.logger?.isLevelEnabled('debug') !== true) return;
+      options.logger.debug(
         { upstream: name, method, url: redactUrl(url), status, durationMs: Math.round(performance.now() - started) },
         'upstream exchange',
       );
@@ -155,7 +175,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       if (req.signal?.aborted === true) throw req.signal.reason instanceof Error ? req.signal.reason : error;
       if (timedOut) {
         throw new UpstreamError(
-          `${name} did not answer within ${Math.round(timeoutMs / 1000)} s. It may be overloaded; try again with a smaller request.`,
+          `${name} did not answer within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}. It may be overloaded; try again with a smaller request.`,
           { upstream: name, failure: 'timeout' },
           { cause: new TimeoutError(`upstream timeout after ${timeoutMs} ms`) },
         );
@@ -173,7 +193,9 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
 
     const parsed = parseJson(text);
     if (!response.ok) {
-      const upstreamMessage = parsed.ok ? options.errorMessage?.(parsed.value) : undefined;
+      const said = parsed.ok ? options.errorMessage?.(parsed.value) : undefined;
+      // Some APIs echo the credential back ("invalid key sk-…"); the message goes to the model.
+      const upstreamMessage = said === undefined ? undefined : scrubSecrets(said, headers, url);
       throw upstreamErrorFromStatus({
         upstream: name,
         status: response.status,

@@ -1,0 +1,88 @@
+/**
+ * The context a handler receives. A class rather than an object of closures: one is built per call,
+ * so its methods live on the prototype and its child logger is created only if the handler logs.
+ *
+ * @module
+ */
+import type { AuthInfo, LoggingLevel, ServerContext } from '@modelcontextprotocol/server';
+
+import type { CallContext } from './define.js';
+import type { Logger } from './logger.js';
+
+/** What {@link RuntimeCallContext} is built from. */
+export interface CallContextInit {
+  readonly requestId: string;
+  readonly method: string;
+  readonly name: string;
+  readonly signal: AbortSignal;
+  readonly deadline: number;
+  readonly era: 'legacy' | 'modern';
+  readonly sdk: ServerContext;
+  /** The server's logger; the context's `log` is its child bound to the request id. */
+  readonly logger: Logger;
+  /** Sent as the logger name of client log notifications. */
+  readonly serverName: string;
+}
+
+/** The runtime's {@link CallContext}. */
+export class RuntimeCallContext implements CallContext {
+  readonly requestId: string;
+  readonly method: string;
+  readonly name: string;
+  readonly signal: AbortSignal;
+  readonly deadline: number;
+  readonly era: 'legacy' | 'modern';
+  readonly mcp: ServerContext;
+  readonly #logger: Logger;
+  readonly #serverName: string;
+  #log: Logger | undefined;
+
+  constructor(init: CallContextInit) {
+    this.requestId = init.requestId;
+    this.method = init.method;
+    this.name = init.name;
+    this.signal = init.signal;
+    this.deadline = init.deadline;
+    this.era = init.era;
+    this.mcp = init.sdk;
+    this.#logger = init.logger;
+    this.#serverName = init.serverName;
+  }
+
+  get authInfo(): AuthInfo | undefined {
+    return this.mcp.http?.authInfo;
+  }
+
+  get log(): Logger {
+    this.#log ??= this.#logger.child({ requestId: this.requestId });
+    return this.#log;
+  }
+
+  remainingMs(): number {
+    return Math.max(0, this.deadline - Date.now());
+  }
+
+  async progress(progress: number, total?: number, message?: string): Promise<void> {
+    const progressToken = this.mcp.mcpReq._meta?.progressToken;
+    if (progressToken === undefined) return;
+    await this.mcp.mcpReq.notify({
+      method: 'notifications/progress',
+      params: {
+        progressToken,
+        progress,
+        ...(total === undefined ? {} : { total }),
+        ...(message === undefined ? {} : { message }),
+      },
+    });
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- client logging is how 2025-era clients see logs
+  async clientLog(level: LoggingLevel, data: unknown): Promise<void> {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-deprecated -- see above
+      await this.mcp.mcpReq.log(level, data, this.#serverName);
+    } catch (error) {
+      this.log.debug({ err: error }, 'client log notification not delivered');
+    }
+  }
+}
