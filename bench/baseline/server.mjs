@@ -3,7 +3,6 @@
 // `search_items` tool as the `api` template (same input and output schemas, same text and
 // structured content) over the same fake upstream, with plain fetch and nothing else: no logging,
 // no policy chain, no error mapping. That is the floor the generated server is measured against.
-/* global process, URL, fetch -- Node globals; this file is plain Node ESM */
 import { McpServer } from '@modelcontextprotocol/server';
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import * as z from 'zod';

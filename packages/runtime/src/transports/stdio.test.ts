@@ -105,10 +105,9 @@ describe('serveStdio', () => {
   });
 
   test('leaves process.stdout alone when serving other streams', async () => {
-    // eslint-disable-next-line @typescript-eslint/unbound-method -- compared by identity only
     const before = process.stdout.write;
     const { handle } = setup();
-    // eslint-disable-next-line @typescript-eslint/unbound-method -- compared by identity only
+
     expect(process.stdout.write).toBe(before);
     await handle.close({ graceMs: 0 });
   });

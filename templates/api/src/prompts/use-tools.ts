@@ -4,7 +4,7 @@
  */
 import { definePrompt, z, type ToolDefinition } from '@mcp-factory/runtime';
 
-export function useTools(serverName: string, tools: readonly ToolDefinition<z.ZodType, z.ZodType>[]) {
+export function useTools(serverName: string, tools: readonly ToolDefinition[]) {
   return definePrompt({
     name: 'use_tools',
     title: `Work with ${serverName}`,

@@ -10,7 +10,7 @@ interface JsonSchemaObject {
   required?: string[];
 }
 
-function argumentLines(tool: ToolDefinition<z.ZodType, z.ZodType>): string[] {
+function argumentLines(tool: ToolDefinition): string[] {
   if (tool.input === undefined) return ['- no arguments'];
   const schema = z.toJSONSchema(tool.input, { io: 'input' }) as JsonSchemaObject;
   const required = new Set(schema.required ?? []);
@@ -26,7 +26,7 @@ function argumentLines(tool: ToolDefinition<z.ZodType, z.ZodType>): string[] {
 }
 
 /** Renders the guide for `tools`. */
-export function renderToolGuide(serverName: string, tools: readonly ToolDefinition<z.ZodType, z.ZodType>[]): string {
+export function renderToolGuide(serverName: string, tools: readonly ToolDefinition[]): string {
   const sections = tools.map((tool) =>
     [
       `## ${tool.name}${tool.title === undefined ? '' : ` — ${tool.title}`}`,
@@ -40,7 +40,7 @@ export function renderToolGuide(serverName: string, tools: readonly ToolDefiniti
 }
 
 /** The guide as a resource. */
-export function toolGuide(serverName: string, tools: readonly ToolDefinition<z.ZodType, z.ZodType>[]) {
+export function toolGuide(serverName: string, tools: readonly ToolDefinition[]) {
   const text = renderToolGuide(serverName, tools);
   return defineResource({
     name: 'tool-guide',

@@ -34,7 +34,7 @@ const EXPECTED_TOOLS = [
 ];
 
 function firstText(result: { content?: unknown }): string {
-  return ((result.content as { text?: string }[] | undefined)?.[0]?.text ?? '') as string;
+  return (result.content as { text?: string }[] | undefined)?.[0]?.text ?? '';
 }
 
 function delay(ms: number): Promise<void> {
@@ -61,7 +61,7 @@ describe.each(eras)('over protocol $label', ({ options, modern }) => {
       };
     });
     client.setRequestHandler('elicitation/create', async (request) => {
-      elicitations.push(request.params as { message: string });
+      elicitations.push(request.params);
       if (request.params.message === 'decline me') return { action: 'decline' };
       return { action: 'accept', content: { username: 'ada', email: 'ada@example.com' } };
     });
@@ -147,6 +147,7 @@ describe.each(eras)('over protocol $label', ({ options, modern }) => {
         _meta: { [LOG_LEVEL_META_KEY]: 'info' },
       });
     } else {
+      // eslint-disable-next-line @typescript-eslint/no-deprecated -- this test exercises logging/setLevel itself
       await connection.client.setLoggingLevel('info');
       await connection.client.callTool({ name: 'test_tool_with_logging', arguments: {} });
     }
@@ -160,6 +161,7 @@ describe.each(eras)('over protocol $label', ({ options, modern }) => {
         _meta: { [LOG_LEVEL_META_KEY]: 'warning' },
       });
     } else {
+      // eslint-disable-next-line @typescript-eslint/no-deprecated -- this test exercises logging/setLevel itself
       await connection.client.setLoggingLevel('warning');
       await connection.client.callTool({ name: 'test_tool_with_logging', arguments: {} });
     }
