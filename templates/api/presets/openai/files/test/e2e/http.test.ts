@@ -58,9 +58,6 @@ describe('http', () => {
     const other = await startServerProcess(process.execPath, [BIN, '--transport', 'http', '--port', '0'], {
       waitForHttp: true,
     });
-    // runMain logs "server started" just before it installs its signal handlers; one request first
-    // makes sure the SIGTERM lands on a fully started server, not in that gap.
-    expect((await fetch(other.url!.replace(/\/mcp$/, '/healthz'))).ok).toBe(true);
     expect(await other.stop('SIGTERM')).toBe(0);
   });
 });
