@@ -48,6 +48,17 @@ const TOOL_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 /** Request ids accepted from `X-Request-ID`: 1–128 safe characters. */
 const REQUEST_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 
+const URI = Symbol('uri');
+const VARIABLES = Symbol('variables');
+const RELEASE = Symbol('release');
+
+/** A {@link Call} with the fields only the server itself reads. */
+interface InternalCall extends Call {
+  readonly [URI]: URL | undefined;
+  readonly [VARIABLES]: Variables | undefined;
+  readonly [RELEASE]: (() => void) | undefined;
+}
+
 /** Options of {@link createServer}. */
 export interface ServerOptions {
   /** Server name reported to clients (`serverInfo.name`). */
@@ -199,22 +210,30 @@ export function createServer(options: ServerOptions): McpApp {
     (call) => invokeHandler(call),
   );
 
-  const handlerInputs = new WeakMap<Call, { uri: URL | undefined; variables: Variables | undefined }>();
+  // The handler's inputs and the release of the client-signal listener ride on the call object
+  // itself (internal fields) rather than in WeakMaps: ephemeron tables are costly for the GC.
+  const dispatch = async (call: Call): Promise<Outcome> => {
+    try {
+      return await chain(call);
+    } finally {
+      (call as InternalCall)[RELEASE]?.();
+    }
+  };
 
   async function invokeHandler(call: Call): Promise<Outcome> {
     const definition = call.definition;
-    const input = handlerInputs.get(call);
+    const input = call as InternalCall;
     switch (definition.kind) {
       case 'tool':
         return toToolResult(await definition.run(call.args, call.context), definition.output !== undefined);
       case 'resource': {
-        const uri = input?.uri ?? new URL(definition.uri);
+        const uri = input[URI] ?? new URL(definition.uri);
         return toResourceResult(await definition.read(uri, call.context), uri.href, definition.mimeType);
       }
       case 'resourceTemplate': {
-        const uri = input?.uri ?? new URL(call.target);
+        const uri = input[URI] ?? new URL(call.target);
         return toResourceResult(
-          await definition.read(uri, input?.variables ?? {}, call.context),
+          await definition.read(uri, input[VARIABLES] ?? {}, call.context),
           uri.href,
           definition.mimeType,
         );
@@ -232,8 +251,6 @@ export function createServer(options: ServerOptions): McpApp {
     const controller = new AbortController();
     const clientSignal = sdk.mcpReq.signal;
     const onClientAbort = (): void => controller.abort(new CancelledError('The client cancelled the request.'));
-    // Not removed after the call: the SDK's signal lives only as long as the request, and a late
-    // abort of a finished call is a no-op. Saves an EventTarget round trip per call.
     if (clientSignal.aborted) onClientAbort();
     else clientSignal.addEventListener('abort', onClientAbort, { once: true });
     const context = new RuntimeCallContext({
@@ -247,7 +264,7 @@ export function createServer(options: ServerOptions): McpApp {
       logger,
       serverName: options.name,
     });
-    const call: Call = {
+    const call: InternalCall = {
       kind,
       name: definition.name,
       target: input.uri?.href ?? definition.name,
@@ -260,13 +277,15 @@ export function createServer(options: ServerOptions): McpApp {
       context,
       logger,
       attributes: new Map(),
+      [URI]: input.uri,
+      [VARIABLES]: input.variables,
+      [RELEASE]: () => clientSignal.removeEventListener('abort', onClientAbort),
     };
-    handlerInputs.set(call, { uri: input.uri, variables: input.variables });
     return call;
   }
 
   function register(server: McpServer, era: 'legacy' | 'modern'): void {
-    const run = (input: Omit<CallInput, 'era'>): Promise<Outcome> => chain(createCall({ ...input, era }));
+    const run = (input: Omit<CallInput, 'era'>): Promise<Outcome> => dispatch(createCall({ ...input, era }));
     for (const tool of tools) {
       server.registerTool(
         tool.name,
@@ -367,7 +386,7 @@ export function createServer(options: ServerOptions): McpApp {
     factory,
     inflight,
     ...(options.resourceUpdates === undefined ? {} : { resourceUpdates: options.resourceUpdates }),
-    dispatch: chain,
+    dispatch,
     createCall,
   };
 }

@@ -105,8 +105,10 @@ describe('createServer({ resourceUpdates })', () => {
     await settle();
     expect(received).toEqual([WATCHED]);
     await unsubscribe();
-    // The listen stream's teardown reaches the server asynchronously: require that delivery stops
-    // (a publish goes unheard) within a bound, not at once.
+    // A 2026-07-28 listen stream closed over the in-process fetch bridge is not always torn down
+    // on the handler side under load (the bridge has no socket whose close the handler sees); the
+    // stop is checked over real HTTP below.
+    if (modern) return;
     let heard = true;
     for (let attempt = 0; attempt < 40 && heard; attempt++) {
       received.length = 0;
@@ -164,6 +166,24 @@ describe('over the HTTP front', () => {
       expect(legacy.received).toEqual([WATCHED]);
       expect(modern.received).toEqual([WATCHED]);
     });
+  });
+
+  test('stateless: a 2026-07-28 listen stream hears a change, and stops hearing once closed', async () => {
+    const updates = new ResourceUpdates();
+    handle = await serveHttp(watchedApp(updates), { port: 0 });
+    const modern = await connect(handle.url, true);
+    const subscription = await modern.client.listen({ resourceSubscriptions: [WATCHED] });
+    updates.publish(WATCHED);
+    await vi.waitFor(() => expect(modern.received).toEqual([WATCHED]), { timeout: 5000 });
+    await subscription.close();
+    let heard = true;
+    for (let attempt = 0; attempt < 40 && heard; attempt++) {
+      modern.received.length = 0;
+      updates.publish(WATCHED);
+      await settle();
+      heard = modern.received.length > 0;
+    }
+    expect(heard).toBe(false);
   });
 
   test('closing the listener detaches it from the feed', async () => {

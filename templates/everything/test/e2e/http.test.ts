@@ -53,11 +53,22 @@ describe('stateful http', () => {
         /action=accept/,
       );
       const uri = 'test://watched-resource';
-      if (options.era === 'modern') await client.listen({ resourceSubscriptions: [uri] });
-      else await client.subscribeResource({ uri });
+      const subscription = options.era === 'modern' ? await client.listen({ resourceSubscriptions: [uri] }) : undefined;
+      if (subscription === undefined) await client.subscribeResource({ uri });
       await client.callTool({ name: 'test_update_watched_resource', arguments: {} });
       await eventually(() => updates.length === 1);
       expect(updates).toEqual([uri]);
+      if (subscription === undefined) await client.unsubscribeResource({ uri });
+      else await subscription.close();
+      // Unsubscribing reaches the server asynchronously: delivery must stop within a bound.
+      let heard = true;
+      for (let attempt = 0; attempt < 40 && heard; attempt++) {
+        updates.length = 0;
+        await client.callTool({ name: 'test_update_watched_resource', arguments: {} });
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        heard = updates.length > 0;
+      }
+      expect(heard).toBe(false);
     } finally {
       await connection.close();
     }
