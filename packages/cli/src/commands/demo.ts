@@ -178,7 +178,7 @@ export async function runDemo(args: DemoArgs, deps: DemoDeps): Promise<DemoRepor
     });
     await step('npm install', async () => {
       const output = await npm(['install', '--no-audit', '--no-fund', '--prefer-offline']);
-      return /added \d+ packages?/.exec(output)?.[0] ?? 'installed';
+      return /added \d+ packages?/.exec(output)?.[0] ?? 'dependencies installed';
     });
     await step('type-check', async () => {
       await npm(['run', 'typecheck']);
