@@ -84,8 +84,9 @@ const SUBPATH_EXPORTS: Record<string, string[]> = {
   './build': ['LAUNCHER_SOURCE', 'buildServer'],
 };
 
-/** What the root entry may import: the runtime's dependencies, never an optional peer. */
-const ROOT_MAY_IMPORT = /^(node:.+|zod|pino|@modelcontextprotocol\/server(\/stdio)?|@modelcontextprotocol\/node)$/;
+/** What the root entry may import: the runtime's dependencies (ioredis, an optional peer, only through a dynamic import when REDIS_URL is set). */
+const ROOT_MAY_IMPORT =
+  /^(node:.+|zod|pino|prom-client|cockatiel|jose|ioredis|@modelcontextprotocol\/server(\/stdio)?|@modelcontextprotocol\/node)$/;
 
 let outDir: string;
 let packageJson: { exports: Record<string, string | { types: string; default: string }> };

@@ -27,7 +27,9 @@ import type {
 import { CancelledError, ConfigError } from './errors.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
 import { RuntimeCallContext } from './call-context.js';
+import { runtimeMetrics, type RuntimeMetrics } from './observability/metrics.js';
 import { accessLog } from './policies/access-log.js';
+import { metricsPolicy } from './policies/metrics.js';
 import { composePolicies, type Call, type Outcome, type Policy } from './policies/chain.js';
 import { deadline } from './policies/deadline.js';
 import { errorBoundary } from './policies/error-boundary.js';
@@ -79,6 +81,11 @@ export interface ServerOptions {
     /** Time budget of a call whose definition sets none; default 30 000 ms. */
     timeoutMs?: number;
   };
+  /**
+   * Where calls are counted (`/metrics`); default the process's runtime metrics, `false` to count
+   * nothing.
+   */
+  metrics?: RuntimeMetrics | false;
   /** Logger to use; by default a JSON logger on stderr at `logLevel`. */
   logger?: Logger;
   /** Level of the default logger; default `LOG_LEVEL` from the environment when valid, else `info`. */
@@ -107,6 +114,8 @@ export interface McpApp {
   readonly factory: McpServerFactory;
   /** Calls in flight, for graceful shutdown. */
   readonly inflight: InflightRegistry;
+  /** Where this app's calls are counted (served at `/metrics`), unless created with `metrics: false`. */
+  readonly metrics: RuntimeMetrics | undefined;
   /** The feed of resource changes given as `ServerOptions.resourceUpdates`; fronts bridge it to their clients. */
   readonly resourceUpdates?: ResourceUpdates;
   /** Runs one call through the policy chain (used by the SDK callbacks and by `testing`). */
@@ -200,13 +209,22 @@ export function createServer(options: ServerOptions): McpApp {
     });
   const defaultTimeout = options.defaults?.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const inflight = new InflightRegistry();
+  const metrics = options.metrics === false ? undefined : (options.metrics ?? runtimeMetrics());
   const tools = options.tools ?? [];
   const resources = options.resources ?? [];
   const prompts = options.prompts ?? [];
   const inputSchemas = new Map(tools.map((tool) => [tool, passThroughSchema(tool.input ?? EMPTY_OBJECT)]));
 
   const chain = composePolicies(
-    [inflight.policy, accessLog, errorBoundary, deadline, validation, ...(options.policies ?? [])],
+    [
+      inflight.policy,
+      accessLog,
+      ...(metrics === undefined ? [] : [metricsPolicy(metrics)]),
+      errorBoundary,
+      deadline,
+      validation,
+      ...(options.policies ?? []),
+    ],
     (call) => invokeHandler(call),
   );
 
@@ -385,6 +403,7 @@ export function createServer(options: ServerOptions): McpApp {
     prompts,
     factory,
     inflight,
+    metrics,
     ...(options.resourceUpdates === undefined ? {} : { resourceUpdates: options.resourceUpdates }),
     dispatch,
     createCall,
