@@ -23,6 +23,8 @@ export interface ServeOptions {
   logLevel: LogLevel | undefined;
   /** How long calls in flight may run on after SIGINT/SIGTERM/stdin EOF before they are cancelled. */
   shutdownGraceMs: number;
+  /** stdio only: serve /metrics, /healthz and /readyz on 127.0.0.1 at this port (opt-in). */
+  metricsPort: number | undefined;
 }
 
 /** What the command line asked for. */
@@ -43,6 +45,7 @@ Options:
       --allowed-origins <a,b>    extra Origin hostnames to accept (env MCP_ALLOWED_ORIGINS)
       --log-level <level>        ${LOG_LEVELS.join('|')} (env LOG_LEVEL; default info)
       --shutdown-grace <ms>      time calls in flight get at shutdown (env MCP_SHUTDOWN_GRACE_MS; default 5000)
+      --metrics-port <n>         stdio: serve /metrics, /healthz, /readyz on 127.0.0.1:<n> (env MCP_METRICS_PORT)
   -h, --help                     show this help
   -v, --version                  print the version
 `;
@@ -83,6 +86,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
         'allowed-origins': { type: 'string' },
         'log-level': { type: 'string' },
         'shutdown-grace': { type: 'string' },
+        'metrics-port': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -116,6 +120,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     );
   }
   const graceText = flag('shutdown-grace') ?? env.MCP_SHUTDOWN_GRACE_MS ?? '5000';
+  const metricsPortText = flag('metrics-port') ?? env.MCP_METRICS_PORT;
   return {
     kind: 'serve',
     options: {
@@ -127,6 +132,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       allowedOrigins: list(flag('allowed-origins') ?? env.MCP_ALLOWED_ORIGINS),
       logLevel: logLevelText,
       shutdownGraceMs: integer('--shutdown-grace', graceText, 0, 600_000),
+      metricsPort: metricsPortText === undefined ? undefined : integer('--metrics-port', metricsPortText, 0, 65535),
     },
   };
 }

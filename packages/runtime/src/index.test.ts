@@ -16,6 +16,15 @@ const packageRoot = fileURLToPath(new URL('../', import.meta.url));
 const repoRoot = resolve(packageRoot, '../..');
 
 const ROOT_EXPORTS = [
+  'CIRCUIT_STATE',
+  'HealthRegistry',
+  'OPERATIONAL_PATHS',
+  'createRuntimeMetrics',
+  'metricsPolicy',
+  'runtimeHealth',
+  'runtimeMetrics',
+  'serveMetricsPort',
+  'serveOperationalEndpoint',
   'BATCH_REVISIONS',
   'CallAttribute',
   'CancelledError',

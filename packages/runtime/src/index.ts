@@ -98,3 +98,19 @@ export {
   type UpstreamFailure,
   type UpstreamErrorDetails,
 } from './upstream/errors.js';
+export {
+  runtimeMetrics,
+  createRuntimeMetrics,
+  CIRCUIT_STATE,
+  type RuntimeMetrics,
+} from './observability/metrics.js';
+export {
+  runtimeHealth,
+  HealthRegistry,
+  type HealthCheck,
+  type HealthStatus,
+  type Readiness,
+} from './observability/health.js';
+export { serveOperationalEndpoint, OPERATIONAL_PATHS, type EndpointSources } from './observability/endpoints.js';
+export { serveMetricsPort, type MetricsServer } from './observability/metrics-server.js';
+export { metricsPolicy } from './policies/metrics.js';

@@ -6,6 +6,7 @@
  */
 import { parseCommandLine, usage, type ServeOptions } from './config.js';
 import { isMcpFactoryError } from './errors.js';
+import { serveMetricsPort } from './observability/metrics-server.js';
 import { serve, serveOptionsFrom, type ServerHandle } from './serve.js';
 import type { McpApp } from './server.js';
 
@@ -83,6 +84,8 @@ export async function runMain(
     resolveReady = resolve;
   });
   let stopping: Promise<void> | undefined;
+  let metricsUrl: string | undefined;
+  let closeMetrics: (() => Promise<void>) | undefined;
   const shutdown = (reason: string, exitCode = 0): Promise<void> => {
     stopping ??= (async () => {
       const running = await ready;
@@ -95,6 +98,7 @@ export async function runMain(
       hardStop.unref();
       const inflightAtStart = app.inflight.size;
       await running.close({ graceMs: serveOptions.shutdownGraceMs });
+      await closeMetrics?.();
       app.logger.info({ reason, inflightAtStart }, 'stopped');
       clearTimeout(hardStop);
       exit(exitCode);
@@ -135,12 +139,25 @@ export async function runMain(
     exit(1);
     return undefined;
   }
+  if (handle.transport === 'stdio' && serveOptions.metricsPort !== undefined) {
+    try {
+      const operational = await serveMetricsPort(app, serveOptions.metricsPort);
+      metricsUrl = operational.url;
+      closeMetrics = operational.close;
+    } catch (error) {
+      resolveReady(handle);
+      printError(`${bin}: cannot serve metrics on port ${serveOptions.metricsPort}: ${(error as Error).message}\n`);
+      await handle.close({ graceMs: 0 });
+      exit(1);
+      return undefined;
+    }
+  }
   resolveReady(handle);
   if (handle.transport === 'stdio') void handle.closed.then(() => shutdown('stdin closed'));
   app.logger.info(
     handle.transport === 'http'
       ? { transport: 'http', url: handle.url, mode: serveOptions.mode }
-      : { transport: 'stdio' },
+      : { transport: 'stdio', ...(metricsUrl === undefined ? {} : { metricsUrl }) },
     'server started',
   );
   return { handle, options: serveOptions, shutdown };

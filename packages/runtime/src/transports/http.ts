@@ -20,6 +20,7 @@ import { createMcpHandler, isInitializeRequest, isLegacyRequest, type EventStore
 import type { McpApp } from '../server.js';
 import { allowedHostnames, batchAllowed, checkHost, checkOrigin } from './http-guards.js';
 import { InMemoryEventStore } from './event-store.js';
+import { OPERATIONAL_PATHS, serveOperationalEndpoint } from '../observability/endpoints.js';
 
 /** Options of {@link serveHttp} and {@link createHttpListener}. */
 export interface ServeHttpOptions {
@@ -319,8 +320,12 @@ export function createHttpListener(app: McpApp, options: ServeHttpOptions = {}):
       sendJsonRpcError(res, 403, -32000, `Forbidden: ${originProblem}`);
       return;
     }
-    if (pathname === '/healthz' && req.method === 'GET') {
-      sendJson(res, 200, { status: 'ok', server: app.info.name, version: app.info.version });
+    if (OPERATIONAL_PATHS.has(pathname) && (req.method === 'GET' || req.method === 'HEAD')) {
+      const sources = { name: app.info.name, version: app.info.version, metrics: app.metrics };
+      serveOperationalEndpoint(req, res, pathname, sources).catch((error: unknown) => {
+        app.logger.error({ err: error }, 'operational endpoint failed');
+        sendJson(res, 500, { error: 'internal error' });
+      });
       return;
     }
     if (pathname !== path) {
