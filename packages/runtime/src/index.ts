@@ -98,12 +98,7 @@ export {
   type UpstreamFailure,
   type UpstreamErrorDetails,
 } from './upstream/errors.js';
-export {
-  runtimeMetrics,
-  createRuntimeMetrics,
-  CIRCUIT_STATE,
-  type RuntimeMetrics,
-} from './observability/metrics.js';
+export { runtimeMetrics, createRuntimeMetrics, CIRCUIT_STATE, type RuntimeMetrics } from './observability/metrics.js';
 export {
   runtimeHealth,
   HealthRegistry,
