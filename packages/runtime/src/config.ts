@@ -23,6 +23,8 @@ export interface ServeOptions {
   logLevel: LogLevel | undefined;
   /** How long calls in flight may run on after SIGINT/SIGTERM/stdin EOF before they are cancelled. */
   shutdownGraceMs: number;
+  /** stdio only: longest accepted line in bytes (default 4 MiB). */
+  maxMessageBytes: number | undefined;
   /** stdio only: serve /metrics, /healthz and /readyz on 127.0.0.1 at this port (opt-in). */
   metricsPort: number | undefined;
 }
@@ -46,6 +48,7 @@ Options:
       --log-level <level>        ${LOG_LEVELS.join('|')} (env LOG_LEVEL; default info)
       --shutdown-grace <ms>      time calls in flight get at shutdown (env MCP_SHUTDOWN_GRACE_MS; default 5000)
       --metrics-port <n>         stdio: serve /metrics, /healthz, /readyz on 127.0.0.1:<n> (env MCP_METRICS_PORT)
+      --max-message-bytes <n>    stdio: longest accepted message line (env MCP_MAX_MESSAGE_BYTES; default 4194304)
   -h, --help                     show this help
   -v, --version                  print the version
 `;
@@ -87,6 +90,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
         'log-level': { type: 'string' },
         'shutdown-grace': { type: 'string' },
         'metrics-port': { type: 'string' },
+        'max-message-bytes': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -121,6 +125,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   }
   const graceText = flag('shutdown-grace') ?? env.MCP_SHUTDOWN_GRACE_MS ?? '5000';
   const metricsPortText = flag('metrics-port') ?? env.MCP_METRICS_PORT;
+  const maxMessageText = flag('max-message-bytes') ?? env.MCP_MAX_MESSAGE_BYTES;
   return {
     kind: 'serve',
     options: {
@@ -133,6 +138,10 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       logLevel: logLevelText,
       shutdownGraceMs: integer('--shutdown-grace', graceText, 0, 600_000),
       metricsPort: metricsPortText === undefined ? undefined : integer('--metrics-port', metricsPortText, 0, 65535),
+      maxMessageBytes:
+        maxMessageText === undefined
+          ? undefined
+          : integer('--max-message-bytes', maxMessageText, 1024, 1024 * 1024 * 1024),
     },
   };
 }

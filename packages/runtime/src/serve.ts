@@ -26,7 +26,12 @@ export async function serve(app: McpApp, options: ServeAppOptions): Promise<Serv
 
 /** Maps parsed command-line options to {@link serve} options. */
 export function serveOptionsFrom(options: ServeOptions): ServeAppOptions {
-  if (options.transport === 'stdio') return { transport: 'stdio' };
+  if (options.transport === 'stdio') {
+    return {
+      transport: 'stdio',
+      ...(options.maxMessageBytes === undefined ? {} : { maxMessageBytes: options.maxMessageBytes }),
+    };
+  }
   return {
     transport: 'http',
     host: options.host,
