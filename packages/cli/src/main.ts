@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { ScaffoldError } from '@mcp-factory/scaffold';
 
 import { describeDemoReport, DEMO_USAGE, parseDemoArgs, runDemo } from './commands/demo.js';
+import { formatCorrupt, formatRecord, isJournalError, LOGS_USAGE, parseLogsArgs, runLogs } from './commands/logs.js';
 import { describeNewResult, NEW_USAGE, parseNewArgs, runNew } from './commands/new.js';
 import { describeTemplates, runTemplates } from './commands/templates.js';
 import { CliError } from './errors.js';
@@ -22,6 +23,7 @@ Commands:
   new [name]    create an MCP server project from a template
   templates     list templates and their options
   demo          generate, build, test, run and call a server end to end (no keys, no network)
+  logs [dir]    print (or --follow) the journal of calls a server recorded
 
 Options:
   -h, --help      show help (also "mcp-factory <command> --help")
@@ -39,6 +41,8 @@ export interface MainDeps {
   prompter: Prompter;
   /** Templates folder; default the factory's own (env MCP_FACTORY_TEMPLATES overrides). */
   templatesRoot?: string;
+  /** Ends long-running commands (`logs --follow`); without it they run until the process is stopped. */
+  signal?: AbortSignal;
 }
 
 /** Runs one command line; resolves with the exit code (0 ok, 1 failure, 2 usage). */
@@ -82,6 +86,19 @@ export async function main(argv: readonly string[], deps: MainDeps): Promise<num
         io.out(describeDemoReport(report));
         return report.ok ? 0 : 1;
       }
+      case 'logs': {
+        const args = parseLogsArgs(rest);
+        if (args.help) {
+          io.out(LOGS_USAGE);
+          return 0;
+        }
+        const signal = deps.signal === undefined ? {} : { signal: deps.signal };
+        for await (const item of runLogs(args, { cwd: io.cwd, ...signal })) {
+          if (item.kind === 'corrupt') io.err(formatCorrupt(item.line));
+          else io.out(args.json ? `${JSON.stringify(item.record)}\n` : formatRecord(item.record));
+        }
+        return 0;
+      }
       default:
         throw new CliError(`Unknown command "${command}".\n\n${USAGE}`);
     }
@@ -89,6 +106,10 @@ export async function main(argv: readonly string[], deps: MainDeps): Promise<num
     if (error instanceof CliError) {
       io.err(`mcp-factory: ${error.message}\n`);
       return 2;
+    }
+    if (isJournalError(error)) {
+      io.err(`mcp-factory: ${error.message}\n`);
+      return 1;
     }
     if (error instanceof ScaffoldError) {
       io.err(`mcp-factory: ${error.message}\n`);

@@ -8,6 +8,7 @@ import type { AuthInfo, LoggingLevel, ServerContext } from '@modelcontextprotoco
 
 import type { CallContext } from './define.js';
 import type { Logger } from './logger.js';
+import type { UpstreamExchange } from './upstream/exchange.js';
 
 /** What {@link RuntimeCallContext} is built from. */
 export interface CallContextInit {
@@ -36,6 +37,7 @@ export class RuntimeCallContext implements CallContext {
   readonly #logger: Logger;
   readonly #serverName: string;
   #log: Logger | undefined;
+  #exchanges: UpstreamExchange[] | undefined;
 
   constructor(init: CallContextInit) {
     this.requestId = init.requestId;
@@ -56,6 +58,15 @@ export class RuntimeCallContext implements CallContext {
   get log(): Logger {
     this.#log ??= this.#logger.child({ requestId: this.requestId });
     return this.#log;
+  }
+
+  /** The upstream exchanges recorded so far, in order (the journal policy reads them). */
+  get exchanges(): readonly UpstreamExchange[] {
+    return this.#exchanges ?? [];
+  }
+
+  recordExchange(exchange: UpstreamExchange): void {
+    (this.#exchanges ??= []).push(exchange);
   }
 
   remainingMs(): number {

@@ -30,6 +30,7 @@ describe('parseCommandLine', () => {
       allowedOrigins: [],
       logLevel: undefined,
       shutdownGraceMs: 5000,
+      corsOrigins: [],
     });
   });
 
@@ -54,6 +55,7 @@ describe('parseCommandLine', () => {
       allowedOrigins: ['app.example'],
       logLevel: 'debug',
       shutdownGraceMs: 250,
+      corsOrigins: [],
     });
   });
 
@@ -98,6 +100,7 @@ describe('parseCommandLine', () => {
       allowedOrigins: ['flag.example'],
       logLevel: 'warn',
       shutdownGraceMs: 100,
+      corsOrigins: [],
     });
   });
 

@@ -4,13 +4,15 @@
  *
  * @module
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 import { ConfigError } from './errors.js';
 import { isLogLevel, LOG_LEVELS, type LogLevel } from './logger.js';
+import { parseSecuritySettings, type HttpSecuritySettings, type SecurityIo } from './security/config.js';
 
-/** How to serve: one transport and its settings. */
-export interface ServeOptions {
+/** How to serve: one transport and its settings (the HTTP hardening ones from {@link HttpSecuritySettings}). */
+export interface ServeOptions extends HttpSecuritySettings {
   transport: 'stdio' | 'http';
   /** HTTP only. */
   host: string;
@@ -51,6 +53,27 @@ Options:
       --max-message-bytes <n>    stdio: longest accepted message line (env MCP_MAX_MESSAGE_BYTES; default 4194304)
   -h, --help                     show this help
   -v, --version                  print the version
+
+HTTP hardening (each off unless set):
+      --auth-tokens-file <path>  bearer tokens, one per line as token or token:scope1 scope2, # comments
+                                 (env MCP_AUTH_TOKENS_FILE; or env MCP_AUTH_TOKENS=token[:scopes],...;
+                                 never on the command line). A token without scopes gets every scope.
+      --auth-required-scopes <s> scopes every request needs, else 403 (env MCP_AUTH_REQUIRED_SCOPES)
+      --oauth-issuer <url>       OAuth resource-server mode: the JWTs' issuer (env MCP_OAUTH_ISSUER)
+      --oauth-resource <url>     public URL of this MCP endpoint (env MCP_OAUTH_RESOURCE)
+      --oauth-audience <a,b>     accepted audiences (env MCP_OAUTH_AUDIENCE; default the resource URL)
+      --oauth-jwks-url <url>     the issuer's signing keys (env MCP_OAUTH_JWKS_URL), or instead
+      --oauth-public-key-file <path>  a PEM or JWK public key (env MCP_OAUTH_PUBLIC_KEY_FILE, MCP_OAUTH_PUBLIC_KEY)
+      --oauth-authorization-servers <a,b>  advertised in the metadata (env MCP_OAUTH_AUTHORIZATION_SERVERS;
+                                 default the issuer)
+      --oauth-algorithms <a,b>   accepted JWS algorithms (env MCP_OAUTH_ALGORITHMS; default RS/PS/ES*, EdDSA)
+      --oauth-clock-skew <s>     leeway for exp and nbf in seconds (env MCP_OAUTH_CLOCK_SKEW; default 30)
+      --rate-limit <n/unit>      per-client limit such as 60/min or 10/s, then 429 (env MCP_RATE_LIMIT;
+                                 shared across replicas when REDIS_URL is set, which needs ioredis)
+      --rate-limit-burst <n>     requests allowed at once (env MCP_RATE_LIMIT_BURST; default the rate's count)
+      --max-concurrency <n>      most HTTP requests in flight, then 503 (env MCP_MAX_CONCURRENCY)
+      --max-body-bytes <n>       largest HTTP request body, then 413 (env MCP_MAX_BODY_BYTES; default 4194304)
+      --cors-origins <a,b>       origins allowed to call from browsers (env MCP_CORS_ORIGINS; default none)
 `;
 }
 
@@ -73,7 +96,11 @@ function integer(name: string, value: string, min: number, max: number): number 
  * Parses `argv` (without node and script) and `env`. Throws {@link ConfigError} with a message that
  * says what to change.
  */
-export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): ParsedCommandLine {
+export function parseCommandLine(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  io: SecurityIo = { readFile: (path) => readFileSync(path, 'utf8') },
+): ParsedCommandLine {
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
@@ -91,6 +118,21 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
         'shutdown-grace': { type: 'string' },
         'metrics-port': { type: 'string' },
         'max-message-bytes': { type: 'string' },
+        'auth-tokens-file': { type: 'string' },
+        'auth-required-scopes': { type: 'string' },
+        'oauth-issuer': { type: 'string' },
+        'oauth-resource': { type: 'string' },
+        'oauth-audience': { type: 'string' },
+        'oauth-jwks-url': { type: 'string' },
+        'oauth-public-key-file': { type: 'string' },
+        'oauth-authorization-servers': { type: 'string' },
+        'oauth-algorithms': { type: 'string' },
+        'oauth-clock-skew': { type: 'string' },
+        'rate-limit': { type: 'string' },
+        'rate-limit-burst': { type: 'string' },
+        'max-concurrency': { type: 'string' },
+        'max-body-bytes': { type: 'string' },
+        'cors-origins': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -142,6 +184,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
         maxMessageText === undefined
           ? undefined
           : integer('--max-message-bytes', maxMessageText, 1024, 1024 * 1024 * 1024),
+      ...parseSecuritySettings(flag, env, io),
     },
   };
 }

@@ -27,6 +27,7 @@ import type {
 import type * as z from 'zod';
 
 import type { Logger } from './logger.js';
+import type { UpstreamExchange } from './upstream/exchange.js';
 
 /** What a handler receives besides its arguments. */
 export interface CallContext {
@@ -55,6 +56,11 @@ export interface CallContext {
   readonly authInfo: AuthInfo | undefined;
   /** The SDK's raw request context: sampling, elicitation and custom requests live here. */
   readonly mcp: ServerContext;
+  /**
+   * Notes one upstream HTTP exchange (one attempt) this call made, for the journal. The upstream
+   * client calls it per attempt when given `onExchange: (exchange) => ctx.recordExchange(exchange)`.
+   */
+  recordExchange(exchange: UpstreamExchange): void;
 }
 
 /** What a tool handler may return; the runtime turns it into a `CallToolResult`. */
@@ -86,6 +92,12 @@ export interface ToolDefinition<Input extends z.ZodType = z.ZodType, Output exte
   readonly timeoutMs?: number;
   /** Argument names whose values must never be logged or journaled. */
   readonly sensitive?: readonly string[];
+  /**
+   * OAuth scopes a caller needs, all of them, to see and call this tool. An authenticated caller
+   * without them does not find the tool in `tools/list`, and a call to it fails as a call to an
+   * unknown tool. Unauthenticated transports (stdio, an HTTP front without auth) serve every tool.
+   */
+  readonly scopes?: readonly string[];
   readonly _meta?: Record<string, unknown>;
   run(args: z.output<Input>, ctx: CallContext): ToolReturn | Promise<ToolReturn>;
 }

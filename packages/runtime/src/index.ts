@@ -90,7 +90,21 @@ export {
   type UpstreamClientOptions,
   type UpstreamRequest,
   type UpstreamResponse,
+  type UpstreamClassification,
+  type UpstreamCacheOptions,
+  type UpstreamHealth,
+  type CircuitStatus,
 } from './upstream/client.js';
+export {
+  upstreamSettingsFromEnv,
+  UPSTREAM_DEFAULTS,
+  type UpstreamSettings,
+  type UpstreamRetrySettings,
+  type UpstreamBreakerSettings,
+  type UpstreamBulkheadSettings,
+  type UpstreamCacheSettings,
+} from './upstream/config.js';
+export type { CacheEntry, CacheStore } from './upstream/cache-store.js';
 export {
   UpstreamError,
   parseRetryAfter,
@@ -109,3 +123,29 @@ export {
 export { serveOperationalEndpoint, OPERATIONAL_PATHS, type EndpointSources } from './observability/endpoints.js';
 export { serveMetricsPort, type MetricsServer } from './observability/metrics-server.js';
 export { metricsPolicy } from './policies/metrics.js';
+export {
+  parseTokenList,
+  parseRate,
+  DEFAULT_JWT_ALGORITHMS,
+  type StaticToken,
+  type OAuthOptions,
+  type HttpAuthOptions,
+  type RateLimitOptions,
+  type HttpSecuritySettings,
+} from './security/config.js';
+export type { HttpSecurityOptions } from './security/front.js';
+export { createAuthenticator, type Authenticator, type AuthenticatorOptions } from './security/auth.js';
+export { AuthFailure, type AuthFailureKind } from './security/auth-failure.js';
+export { constantTimeEqual } from './security/static-tokens.js';
+export { missingScopes } from './security/scopes.js';
+export { createMemoryRateLimiter, type RateLimiter, type RateLimitVerdict } from './security/rate-limit.js';
+export { createRedisRateLimiter, type RedisRateLimiterOptions } from './security/redis-rate-limit.js';
+export { openJournal, Journal, type JournalOptions, type FsyncPolicy } from './journal/journal.js';
+export { journalOptionsFromEnv } from './journal/config.js';
+export { JournalError, type JournalFailure } from './journal/errors.js';
+export { readJournal, type ReadJournalOptions, type JournalFilter } from './journal/reader.js';
+export { followJournal, type FollowJournalOptions } from './journal/follow.js';
+export type { RecoveryReport } from './journal/recovery.js';
+export type { JournalEntry, JournalRecord, RecordedError, CorruptLine } from './journal/record.js';
+export { journalPolicy } from './policies/journal.js';
+export type { UpstreamExchange, ExchangeFailure, ExchangeListener } from './upstream/exchange.js';

@@ -99,6 +99,8 @@ export async function runMain(
       const inflightAtStart = app.inflight.size;
       await running.close({ graceMs: serveOptions.shutdownGraceMs });
       await closeMetrics?.();
+      // Flushes and closes the journal, after the last call finished.
+      await app.close().catch((error: unknown) => app.logger.error({ err: error }, 'closing the app failed'));
       app.logger.info({ reason, inflightAtStart }, 'stopped');
       clearTimeout(hardStop);
       exit(exitCode);
@@ -143,7 +145,7 @@ export async function runMain(
     try {
       const operational = await serveMetricsPort(app, serveOptions.metricsPort);
       metricsUrl = operational.url;
-      closeMetrics = operational.close;
+      closeMetrics = () => operational.close();
     } catch (error) {
       resolveReady(handle);
       printError(`${bin}: cannot serve metrics on port ${serveOptions.metricsPort}: ${(error as Error).message}\n`);

@@ -40,5 +40,10 @@ export function serveOptionsFrom(options: ServeOptions): ServeAppOptions {
     allowedHosts: options.allowedHosts,
     allowedOrigins: options.allowedOrigins,
     ...(options.mode === 'stateful' ? { eventStore: 'memory' as const } : {}),
+    ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
+    ...(options.maxConcurrency === undefined ? {} : { maxConcurrency: options.maxConcurrency }),
+    ...(options.corsOrigins.length === 0 ? {} : { corsOrigins: options.corsOrigins }),
+    ...(options.auth === undefined ? {} : { auth: options.auth }),
+    ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
   };
 }

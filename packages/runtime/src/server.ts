@@ -8,6 +8,7 @@
 import {
   McpServer,
   ResourceTemplate,
+  type AuthInfo,
   type McpRequestContext,
   type McpServerFactory,
   type ServerCapabilities,
@@ -30,12 +31,16 @@ import { RuntimeCallContext } from './call-context.js';
 import { runtimeMetrics, type RuntimeMetrics } from './observability/metrics.js';
 import { accessLog } from './policies/access-log.js';
 import { metricsPolicy } from './policies/metrics.js';
+import { journalPolicy } from './policies/journal.js';
+import { journalOptionsFromEnv } from './journal/config.js';
+import { Journal, openJournal, type JournalOptions } from './journal/journal.js';
 import { composePolicies, type Call, type Outcome, type Policy } from './policies/chain.js';
 import { deadline } from './policies/deadline.js';
 import { errorBoundary } from './policies/error-boundary.js';
 import { InflightRegistry } from './policies/inflight.js';
 import { validation } from './policies/validation.js';
 import { toPromptResult, toResourceResult, toToolResult } from './results.js';
+import { toolAllowed, toolScopes } from './security/scopes.js';
 import { attachResourceSubscriptions, type ResourceUpdates } from './subscriptions.js';
 
 /** The arguments schema of a tool that declares none. */
@@ -46,6 +51,9 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** Tool names: 1–64 characters of letters, digits, `_`, `-` and `.`. */
 const TOOL_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/** OAuth scope names (RFC 6749 `scope-token`). */
+const SCOPE = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
 /** Request ids accepted from `X-Request-ID`: 1–128 safe characters. */
 const REQUEST_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
@@ -86,6 +94,12 @@ export interface ServerOptions {
    * nothing.
    */
   metrics?: RuntimeMetrics | false;
+  /**
+   * The journal of calls (see `openJournal`): a journal this app shares, options to open one (the
+   * app then owns it and `close()` closes it), or `false` for none. Default: opened from the
+   * environment when `MCP_JOURNAL_DIR` is set (`journalOptionsFromEnv`), else none.
+   */
+  journal?: Journal | JournalOptions | false;
   /** Logger to use; by default a JSON logger on stderr at `logLevel`. */
   logger?: Logger;
   /** Level of the default logger; default `LOG_LEVEL` from the environment when valid, else `info`. */
@@ -116,6 +130,13 @@ export interface McpApp {
   readonly inflight: InflightRegistry;
   /** Where this app's calls are counted (served at `/metrics`), unless created with `metrics: false`. */
   readonly metrics: RuntimeMetrics | undefined;
+  /** The journal calls are recorded in, if any (`journal.writable` is its readiness). */
+  readonly journal: Journal | undefined;
+  /**
+   * Releases what the app holds once serving stopped: flushes the journal, and closes it when the
+   * app opened it. Idempotent; `runMain` calls it at shutdown.
+   */
+  close(): Promise<void>;
   /** The feed of resource changes given as `ServerOptions.resourceUpdates`; fronts bridge it to their clients. */
   readonly resourceUpdates?: ResourceUpdates;
   /** Runs one call through the policy chain (used by the SDK callbacks and by `testing`). */
@@ -149,6 +170,9 @@ function assertValidDefinitions(options: ServerOptions): void {
     if (!TOOL_NAME.test(tool.name))
       problems.push(`tool name "${tool.name}" must be 1-64 characters of A-Z a-z 0-9 _ - .`);
     if (tool.description.trim() === '') problems.push(`tool "${tool.name}" needs a description`);
+    for (const scope of tool.scopes ?? []) {
+      if (!SCOPE.test(scope)) problems.push(`tool "${tool.name}" has an invalid scope ${JSON.stringify(scope)}`);
+    }
     claim('tool', tool.name);
   }
   for (const resource of options.resources ?? []) {
@@ -210,6 +234,19 @@ export function createServer(options: ServerOptions): McpApp {
   const defaultTimeout = options.defaults?.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const inflight = new InflightRegistry();
   const metrics = options.metrics === false ? undefined : (options.metrics ?? runtimeMetrics());
+  const journalOptions = options.journal === undefined ? journalOptionsFromEnv(process.env) : options.journal;
+  const ownsJournal = journalOptions !== false && journalOptions !== undefined && !(journalOptions instanceof Journal);
+  const journal =
+    journalOptions === false || journalOptions === undefined
+      ? undefined
+      : journalOptions instanceof Journal
+        ? journalOptions
+        : openJournal({ logger, metrics: metrics ?? false, ...journalOptions });
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= journal === undefined ? Promise.resolve() : ownsJournal ? journal.close() : journal.flush();
+    return closing;
+  };
   const tools = options.tools ?? [];
   const resources = options.resources ?? [];
   const prompts = options.prompts ?? [];
@@ -220,7 +257,9 @@ export function createServer(options: ServerOptions): McpApp {
       inflight.policy,
       accessLog,
       ...(metrics === undefined ? [] : [metricsPolicy(metrics)]),
+      ...(journal === undefined ? [] : [journalPolicy(journal)]),
       errorBoundary,
+      toolScopes,
       deadline,
       validation,
       ...(options.policies ?? []),
@@ -302,10 +341,10 @@ export function createServer(options: ServerOptions): McpApp {
     return call;
   }
 
-  function register(server: McpServer, era: 'legacy' | 'modern'): void {
+  function register(server: McpServer, era: 'legacy' | 'modern', authInfo: AuthInfo | undefined): void {
     const run = (input: Omit<CallInput, 'era'>): Promise<Outcome> => dispatch(createCall({ ...input, era }));
     for (const tool of tools) {
-      server.registerTool(
+      const registered = server.registerTool(
         tool.name,
         {
           ...(tool.title === undefined ? {} : { title: tool.title }),
@@ -318,6 +357,9 @@ export function createServer(options: ServerOptions): McpApp {
         },
         (args: unknown, sdk: ServerContext) => run({ definition: tool, args, sdk }) as never,
       );
+      // A tool the caller's scopes do not cover is absent from tools/list and unknown to tools/call.
+      // Registered then removed rather than skipped, so the tools capability stays when none is left.
+      if (!toolAllowed(tool, authInfo)) registered.remove();
     }
     for (const resource of resources) {
       const metadata = {
@@ -383,7 +425,7 @@ export function createServer(options: ServerOptions): McpApp {
       },
       { capabilities, ...(options.instructions === undefined ? {} : { instructions: options.instructions }) },
     );
-    register(server, context.era);
+    register(server, context.era, context.authInfo);
     if (options.resourceUpdates !== undefined) {
       attachResourceSubscriptions(server, context, options.resourceUpdates, logger);
     }
@@ -404,6 +446,8 @@ export function createServer(options: ServerOptions): McpApp {
     factory,
     inflight,
     metrics,
+    journal,
+    close,
     ...(options.resourceUpdates === undefined ? {} : { resourceUpdates: options.resourceUpdates }),
     dispatch,
     createCall,

@@ -3,7 +3,14 @@
  * them a mock. The wire format (snake_case JSON under `data`, errors as `{ error: { code, message } }`,
  * `Authorization: Bearer`) stays in here; tools see plain typed objects.
  */
-import { createUpstreamClient, expectShape, z, type Logger } from '@mcp-factory/runtime';
+import {
+  createUpstreamClient,
+  expectShape,
+  z,
+  type CallContext,
+  type ExchangeListener,
+  type Logger,
+} from '@mcp-factory/runtime';
 
 import type { Config } from './config.js';
 import { missingApiKey } from './errors.js';
@@ -17,10 +24,24 @@ export interface Item {
   readonly updatedAt: string;
 }
 
-/** Per-call options: the tool call's signal and request id travel with every upstream request. */
+/** Per-call options: what the tool call lends every upstream request it makes. */
 export interface CallOptions {
   readonly signal?: AbortSignal;
   readonly requestId?: string;
+  /** The call's deadline (epoch ms): retries and `Retry-After` waits must fit before it. */
+  readonly deadline?: number;
+  /** Hears every attempt (the journal records them). */
+  readonly onExchange?: ExchangeListener;
+}
+
+/** The options a tool passes: its call's signal, request id, deadline and exchange recorder. */
+export function callOptions(ctx: CallContext): CallOptions {
+  return {
+    signal: ctx.signal,
+    requestId: ctx.requestId,
+    deadline: ctx.deadline,
+    onExchange: (exchange) => ctx.recordExchange(exchange),
+  };
 }
 
 /** What the tools can ask of the API. */
@@ -55,7 +76,11 @@ export function errorMessageOf(body: unknown): string | undefined {
   return typeof message === 'string' ? message : undefined;
 }
 
-/** Creates the client. `fetch` and `logger` are injectable for tests. */
+/**
+ * Creates the client. `fetch` and `logger` are injectable for tests. Retries (GET only: creating an
+ * item twice would create two), the circuit breaker, the concurrency bound and the optional cache
+ * take their settings from the `MCP_UPSTREAM_*` environment variables.
+ */
 export function createApiClient(config: Config, deps: { fetch?: typeof fetch; logger?: Logger } = {}): ApiClient {
   const upstream = createUpstreamClient({
     name: 'The API',

@@ -24,7 +24,10 @@ beforeAll(async () => {
         },
       },
     ],
-    authenticate: (req) => req.headers.authorization === 'Bearer good' || req.path === '/v1.0/ping',
+    authenticate: (req) =>
+      req.headers.authorization === 'Bearer html'
+        ? { status: 403, raw: '<html>Forbidden</html>', headers: { 'content-type': 'text/html' } }
+        : req.headers.authorization === 'Bearer good' || req.path === '/v1.0/ping',
     errorBody: (status, message) => ({ error: { status, message } }),
   });
 });
@@ -94,6 +97,13 @@ describe('startFakeUpstream', () => {
     expect(await response.json()).toEqual({ error: { status: 401, message: 'Invalid API key' } });
   });
 
+  test('answers with the reply authenticate returns instead of a 401 (providers that send 403 or HTML)', async () => {
+    const response = await fetch(`${fake.url}/items/1`, { headers: { authorization: 'Bearer html' } });
+    expect(response.status).toBe(403);
+    expect(response.headers.get('content-type')).toBe('text/html');
+    expect(await response.text()).toBe('<html>Forbidden</html>');
+  });
+
   test('answers 500 with the error body when a route throws', async () => {
     const response = await fetch(`${fake.url}/explode`, { headers: auth });
     expect(response.status).toBe(500);
@@ -114,6 +124,38 @@ describe('faults', () => {
     expect(await second.json()).toEqual({ error: { status: 503, message: 'maintenance' } });
     expect(third.status).toBe(200);
     expect(fake.requests).toHaveLength(3);
+  });
+
+  test('retryAfter sets Retry-After as delay-seconds or as an HTTP-date', async () => {
+    const date = new Date('2030-01-02T03:04:05Z');
+    fake.fail({ status: 429, retryAfter: 3 }, { status: 503, retryAfter: date });
+    const seconds = await fetch(`${fake.url}/items/1`, { headers: auth });
+    const httpDate = await fetch(`${fake.url}/items/1`, { headers: auth });
+    expect(seconds.headers.get('retry-after')).toBe('3');
+    expect(httpDate.headers.get('retry-after')).toBe('Wed, 02 Jan 2030 03:04:05 GMT');
+  });
+
+  test('times repeats a fault for a burst of requests', async () => {
+    fake.fail({ status: 503, times: 3 }, { status: 529 });
+    const answers = [];
+    for (let i = 0; i < 5; i += 1) answers.push((await fetch(`${fake.url}/items/1`, { headers: auth })).status);
+    expect(answers).toEqual([503, 503, 503, 529, 200]);
+  });
+
+  test('529 has a default message (Anthropic’s overloaded_error)', async () => {
+    fake.fail({ status: 529 });
+    const response = await fetch(`${fake.url}/items/1`, { headers: auth });
+    expect(await response.json()).toEqual({ error: { status: 529, message: 'Overloaded' } });
+  });
+
+  test('truncate sends half the promised body, then drops the connection', async () => {
+    fake.fail({ truncate: true });
+    const response = await fetch(`${fake.url}/items/123456789`, { headers: auth });
+    expect(response.status).toBe(200);
+    expect(Number(response.headers.get('content-length'))).toBeGreaterThan(10);
+    const error = await response.text().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as TypeError).message).toBe('terminated');
   });
 
   test('a fault applies before authentication and to unknown routes', async () => {

@@ -1,8 +1,8 @@
 /**
  * `@mcp-factory/runtime/fake`: a scriptable fake upstream API on 127.0.0.1 for tests and offline
  * demos. Each provider preset describes its routes and its error body shape; this module records
- * every request and injects faults on demand (error statuses with `Retry-After`, delays, hangs,
- * connection resets, malformed JSON).
+ * every request and injects faults on demand (error statuses with `Retry-After` in either form,
+ * bursts, delays, hangs, connection resets, bodies cut short, malformed JSON).
  *
  * @module
  */
@@ -49,12 +49,21 @@ export interface FakeFault {
   raw?: string;
   /** Message put in the preset's error body. */
   message?: string;
+  /** Sets `Retry-After`: a number as delay-seconds, a `Date` as an HTTP-date. */
+  retryAfter?: number | Date;
+  /** Applies this fault to this many requests in a row (a burst). Default 1. */
+  times?: number;
   /** Wait this long before answering (or before the other fault effects). */
   delayMs?: number;
   /** Never answer; the connection stays open until the client gives up or the fake closes. */
   hang?: boolean;
   /** Destroy the connection without an answer. */
   reset?: boolean;
+  /**
+   * Answer normally, but cut the body in half: the headers promise the full length, then the
+   * connection is destroyed (a response cut short, as a crashing upstream or proxy leaves it).
+   */
+  truncate?: boolean;
 }
 
 /** Options of {@link startFakeUpstream}. */
@@ -62,8 +71,12 @@ export interface FakeUpstreamOptions {
   /** Provider name, for messages. */
   name: string;
   routes: readonly FakeRoute[];
-  /** Decides whether a request carries valid credentials; failing requests get 401. Default: all pass. */
-  authenticate?: (request: FakeRequest) => boolean;
+  /**
+   * Decides whether a request carries valid credentials: `true` passes, `false` gets a 401 with
+   * the preset's error body, and a reply refuses the request with that reply instead (providers
+   * that answer a bad key with 400, 403 or an HTML page). Default: all pass.
+   */
+  authenticate?: (request: FakeRequest) => boolean | FakeReply;
   /** The provider's error body for `status` (its real wire shape). */
   errorBody: (status: number, message: string) => unknown;
   /** Default 127.0.0.1. */
@@ -78,7 +91,7 @@ export interface FakeUpstream {
   readonly url: string;
   /** Every request received, in order (faulted ones included). */
   readonly requests: FakeRequest[];
-  /** Queues faults, applied one per request to the next requests, in order. */
+  /** Queues faults, applied one per request to the next requests, in order (`times` repeats one). */
   fail(...faults: FakeFault[]): void;
   /** Clears recorded requests and queued faults. */
   reset(): void;
@@ -96,6 +109,7 @@ const DEFAULT_MESSAGES: Record<number, string> = {
   502: 'Bad gateway',
   503: 'Service unavailable',
   504: 'Gateway timeout',
+  529: 'Overloaded',
 };
 
 function compile(path: string): { regex: RegExp; names: string[] } {
@@ -122,14 +136,27 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function send(res: ServerResponse, reply: FakeReply): void {
+function send(res: ServerResponse, reply: FakeReply, truncate = false): void {
   const text = reply.raw ?? (reply.body === undefined ? '' : JSON.stringify(reply.body));
+  const bytes = Buffer.from(text, 'utf8');
   res.writeHead(reply.status ?? 200, {
     'content-type': 'application/json',
-    'content-length': String(Buffer.byteLength(text)),
+    'content-length': String(bytes.byteLength),
     ...reply.headers,
   });
-  res.end(text);
+  if (!truncate) {
+    res.end(bytes);
+    return;
+  }
+  // Half the promised bytes, then a destroyed socket once they are flushed.
+  res.write(bytes.subarray(0, Math.floor(bytes.byteLength / 2)), () => res.socket?.destroy());
+}
+
+function faultHeaders(fault: FakeFault): Record<string, string> | undefined {
+  if (fault.retryAfter === undefined) return fault.headers;
+  const retryAfter =
+    fault.retryAfter instanceof Date ? fault.retryAfter.toUTCString() : String(Math.max(0, fault.retryAfter));
+  return { 'retry-after': retryAfter, ...fault.headers };
 }
 
 /** Starts a fake upstream and resolves once it listens. */
@@ -183,25 +210,38 @@ export async function startFakeUpstream(options: FakeUpstreamOptions): Promise<F
         }
         const status = fault.status ?? 200;
         if (fault.raw !== undefined || fault.body !== undefined || status >= 400) {
-          send(res, {
-            status,
-            ...(fault.headers === undefined ? {} : { headers: fault.headers }),
-            ...(fault.raw === undefined ? {} : { raw: fault.raw }),
-            body:
-              fault.body ?? options.errorBody(status, fault.message ?? DEFAULT_MESSAGES[status] ?? `HTTP ${status}`),
-          });
+          const headers = faultHeaders(fault);
+          send(
+            res,
+            {
+              status,
+              ...(headers === undefined ? {} : { headers }),
+              ...(fault.raw === undefined ? {} : { raw: fault.raw }),
+              body:
+                fault.body ?? options.errorBody(status, fault.message ?? DEFAULT_MESSAGES[status] ?? `HTTP ${status}`),
+            },
+            fault.truncate === true,
+          );
           return;
         }
       }
-      if (options.authenticate !== undefined && !options.authenticate(request)) {
-        send(res, { status: 401, body: options.errorBody(401, DEFAULT_MESSAGES[401] ?? 'Unauthorized') });
+      const truncate = fault?.truncate === true;
+      const verdict = options.authenticate?.(request) ?? true;
+      if (verdict !== true) {
+        send(
+          res,
+          verdict === false
+            ? { status: 401, body: options.errorBody(401, DEFAULT_MESSAGES[401] ?? 'Unauthorized') }
+            : verdict,
+          truncate,
+        );
         return;
       }
       if (match === undefined) {
-        send(res, { status: 404, body: options.errorBody(404, `No route for ${method} ${url.pathname}`) });
+        send(res, { status: 404, body: options.errorBody(404, `No route for ${method} ${url.pathname}`) }, truncate);
         return;
       }
-      send(res, await match.route.handle(request));
+      send(res, await match.route.handle(request), truncate);
     })().catch((error: unknown) => {
       send(res, { status: 500, body: options.errorBody(500, error instanceof Error ? error.message : 'fake failed') });
     });
@@ -218,7 +258,9 @@ export async function startFakeUpstream(options: FakeUpstreamOptions): Promise<F
   return {
     url: `http://${options.host ?? '127.0.0.1'}:${address.port}`,
     requests,
-    fail: (...more) => faults.push(...more),
+    fail: (...more) => {
+      for (const fault of more) for (let i = 0; i < Math.max(1, fault.times ?? 1); i += 1) faults.push(fault);
+    },
     reset: () => {
       requests.length = 0;
       faults.length = 0;

@@ -275,3 +275,6 @@ export async function startServerProcess(
     },
   };
 }
+
+// Record/replay: a journal recorded with MCP_JOURNAL_RECORD_BODIES=1 as a test's upstream.
+export { createReplayFetch, type ReplayFetch, type ReplayOptions } from '../journal/replay.js';

@@ -89,7 +89,7 @@ function render(input: { value?: unknown; text?: string; truncated?: string }): 
           : typeof id === 'string'
             ? `s${nextId}`
             : 200_000 + nextId;
-      return { ...value, id: unique };
+      return { ...(value as Record<string, unknown>), id: unique };
     }
     return value;
   };
@@ -171,7 +171,12 @@ describe('stdio', () => {
       else counts.errorWithId += 1;
     }
     // The sample must exercise every class of frame.
-    expect(counts, JSON.stringify(counts)).toEqual({ none: expect.any(Number), answer: expect.any(Number), errorWithId: expect.any(Number), errorNull: expect.any(Number) });
+    expect(counts, JSON.stringify(counts)).toEqual({
+      none: expect.any(Number),
+      answer: expect.any(Number),
+      errorWithId: expect.any(Number),
+      errorNull: expect.any(Number),
+    });
     for (const count of Object.values(counts)) expect(count, JSON.stringify(counts)).toBeGreaterThan(20);
     for (const line of lines) server.child.stdin.write(`${line}\n`);
     server.send({

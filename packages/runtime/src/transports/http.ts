@@ -15,15 +15,25 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import type { AddressInfo } from 'node:net';
 
 import { NodeStreamableHTTPServerTransport, toNodeHandler } from '@modelcontextprotocol/node';
-import { createMcpHandler, isInitializeRequest, isLegacyRequest, type EventStore } from '@modelcontextprotocol/server';
+import {
+  createMcpHandler,
+  isInitializeRequest,
+  isLegacyRequest,
+  type AuthInfo,
+  type EventStore,
+} from '@modelcontextprotocol/server';
 
 import type { McpApp } from '../server.js';
+import { createHttpSecurity, principalOf, type HttpSecurityOptions } from '../security/front.js';
 import { allowedHostnames, batchAllowed, checkHost, checkOrigin } from './http-guards.js';
 import { InMemoryEventStore } from './event-store.js';
 import { OPERATIONAL_PATHS, serveOperationalEndpoint } from '../observability/endpoints.js';
 
-/** Options of {@link serveHttp} and {@link createHttpListener}. */
-export interface ServeHttpOptions {
+/**
+ * Options of {@link serveHttp} and {@link createHttpListener}; the hardening ones (auth, rate limit,
+ * concurrency, CORS) are documented on {@link HttpSecurityOptions}.
+ */
+export interface ServeHttpOptions extends HttpSecurityOptions {
   /** Interface to bind; default `127.0.0.1`. Binding elsewhere requires listing the names clients use in `allowedHosts`. */
   host?: string;
   /** Port; default 3000; 0 picks a free one. */
@@ -65,6 +75,8 @@ export interface HttpListener {
   (req: IncomingMessage, res: ServerResponse): void;
   /** Number of open stateful sessions. */
   readonly sessionCount: number;
+  /** Resolves once the listener can serve (the rate limiter's store is loaded); rejects on a configuration problem. */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -141,7 +153,12 @@ function toWebHeaders(req: IncomingMessage): Headers {
 interface Session {
   readonly transport: NodeStreamableHTTPServerTransport;
   lastSeen: number;
+  /** Who opened it (when authentication is on): only they may use it. */
+  readonly principal: string | undefined;
 }
+
+/** A request after admission: `auth` is what the SDK's Node adapters hand on as `authInfo`. */
+type AdmittedRequest = IncomingMessage & { auth?: AuthInfo };
 
 /**
  * Builds the request listener of the HTTP front without binding a port, so it can be mounted on
@@ -151,7 +168,10 @@ export function createHttpListener(app: McpApp, options: ServeHttpOptions = {}):
   const path = options.path ?? '/mcp';
   const maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
   const hosts = allowedHostnames(options.host ?? '127.0.0.1', options.allowedHosts);
-  const origins = allowedHostnames(options.host ?? '127.0.0.1', options.allowedOrigins);
+  // Origins allowed for CORS pass the Origin check too.
+  const corsHostnames = (options.corsOrigins ?? []).map((origin) => new URL(origin).hostname);
+  const origins = allowedHostnames(options.host ?? '127.0.0.1', [...(options.allowedOrigins ?? []), ...corsHostnames]);
+  const security = createHttpSecurity(app, { ...options, path, host: options.host ?? '127.0.0.1' });
   const stateful = options.mode === 'stateful';
   const onerror = (error: Error): void => app.logger.warn({ err: error }, 'http transport error');
   const handler = createMcpHandler(app.factory, {
@@ -184,11 +204,13 @@ export function createHttpListener(app: McpApp, options: ServeHttpOptions = {}):
       ).unref()
     : undefined;
 
-  async function serveSession(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+  async function serveSession(req: AdmittedRequest, res: ServerResponse, body: unknown): Promise<void> {
     const sessionId = headerValue(req, 'mcp-session-id');
+    const principal = principalOf(req.auth);
     if (sessionId !== undefined) {
       const session = sessions.get(sessionId);
-      if (session === undefined) {
+      // Someone else's session is answered as a missing one: its id must not grant anything.
+      if (session === undefined || session.principal !== principal) {
         sendJsonRpcError(res, 404, -32001, 'Session not found: it expired or was closed. Initialize a new session.');
         return;
       }
@@ -222,13 +244,13 @@ export function createHttpListener(app: McpApp, options: ServeHttpOptions = {}):
       sessionIdGenerator: () => randomUUID(),
       ...(eventStore === undefined ? {} : { eventStore }),
       onsessioninitialized: (id) => {
-        sessions.set(id, { transport, lastSeen: Date.now() });
+        sessions.set(id, { transport, lastSeen: Date.now(), principal });
       },
       onsessionclosed: (id) => {
         sessions.delete(id);
       },
     });
-    const server = await app.factory({ era: 'legacy' });
+    const server = await app.factory({ era: 'legacy', ...(req.auth === undefined ? {} : { authInfo: req.auth }) });
     transport.onclose = () => {
       if (transport.sessionId !== undefined) sessions.delete(transport.sessionId);
       void server.close();
@@ -237,7 +259,11 @@ export function createHttpListener(app: McpApp, options: ServeHttpOptions = {}):
     await transport.handleRequest(req, res, body);
   }
 
-  async function serveMcp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function serveMcp(req: AdmittedRequest, res: ServerResponse): Promise<void> {
+    // Concurrency, authentication and rate limit, before the body is read.
+    const admission = await security.admit(req, res);
+    if (admission === undefined) return;
+    if (admission.authInfo !== undefined) req.auth = admission.authInfo;
     let body: unknown;
     if (req.method === 'POST') {
       if (!isJsonContentType(headerValue(req, 'content-type'))) {
@@ -320,14 +346,21 @@ export function createHttpListener(app: McpApp, options: ServeHttpOptions = {}):
       sendJsonRpcError(res, 403, -32000, `Forbidden: ${originProblem}`);
       return;
     }
+    if (security.cors(req, res) === 'preflight') return;
     if (OPERATIONAL_PATHS.has(pathname) && (req.method === 'GET' || req.method === 'HEAD')) {
       const sources = { name: app.info.name, version: app.info.version, metrics: app.metrics };
-      serveOperationalEndpoint(req, res, pathname, sources).catch((error: unknown) => {
+      const answer = async (): Promise<void> => {
+        // /healthz and /readyz stay open for probes; /metrics needs credentials when authentication is on.
+        if (pathname === '/metrics' && (await security.admit(req, res, { limits: false })) === undefined) return;
+        await serveOperationalEndpoint(req, res, pathname, sources);
+      };
+      answer().catch((error: unknown) => {
         app.logger.error({ err: error }, 'operational endpoint failed');
         sendJson(res, 500, { error: 'internal error' });
       });
       return;
     }
+    if (security.serveMetadata(req, res, pathname)) return;
     if (pathname !== path) {
       sendJsonRpcError(res, 404, -32601, `Not found: the MCP endpoint is ${path}.`);
       return;
@@ -341,6 +374,7 @@ export function createHttpListener(app: McpApp, options: ServeHttpOptions = {}):
   // A getter defined on the function itself: Object.assign would copy its value once (always 0).
   Object.defineProperty(listener, 'sessionCount', { get: () => sessions.size, enumerable: true });
   return Object.assign(listener as typeof listener & { readonly sessionCount: number }, {
+    ready: () => security.ready(),
     close: async () => {
       if (sweeper !== undefined) clearInterval(sweeper);
       stopResourceUpdates?.();
@@ -353,6 +387,7 @@ export function createHttpListener(app: McpApp, options: ServeHttpOptions = {}):
       sessions.clear();
       await Promise.allSettled(open.map((session) => session.transport.close()));
       await handler.close();
+      await security.close();
     },
   });
 }
@@ -361,6 +396,12 @@ export function createHttpListener(app: McpApp, options: ServeHttpOptions = {}):
 export async function serveHttp(app: McpApp, options: ServeHttpOptions = {}): Promise<HttpHandle> {
   const host = options.host ?? '127.0.0.1';
   const listener = createHttpListener(app, options);
+  try {
+    await listener.ready();
+  } catch (error) {
+    await listener.close();
+    throw error;
+  }
   const server = createHttpServer(listener);
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {

@@ -43,8 +43,12 @@ function memoryLogger(): { logger: ReturnType<typeof createLogger>; lines: Recor
   return { logger, lines };
 }
 
+/** A client with one attempt per request: these tests pin the mapping of single exchanges (see resilience.test.ts). */
 function client(options: Partial<UpstreamClientOptions> = {}) {
   return createUpstreamClient({
+    env: {},
+    retry: false,
+    health: false,
     name: 'Acme',
     baseUrl: `${fake.url}/v1`,
     headers: { authorization: `Bearer ${HEADER_SECRET}` },
@@ -244,7 +248,7 @@ describe('credentials', () => {
     const exposed = `${error.message}\n${JSON.stringify(error.data)}\n${JSON.stringify(lines)}`;
     expect(exposed).not.toContain(HEADER_SECRET);
     expect(exposed).not.toContain(QUERY_SECRET);
-    expect(lines[0]).toMatchObject({ status: 'failed' });
+    expect(lines[0]).toMatchObject({ status: 'timeout' });
   });
 
   test('the debug line of a successful exchange has status and duration and a redacted URL', async () => {

@@ -68,12 +68,61 @@ describe('upstreamErrorFromStatus', () => {
     expect(error.upstreamMessage).toBe('slow down');
   });
 
+  test('takes a failure chosen by a classify hook, with its advice, and keeps the provider’s code', () => {
+    const error = upstreamErrorFromStatus({
+      ...base,
+      status: 400,
+      upstreamMessage: 'API key not valid',
+      credentialHint: 'GEMINI_API_KEY',
+      failure: 'auth',
+      upstreamCode: 'API_KEY_INVALID',
+    });
+    expect(error.failure).toBe('auth');
+    expect(error.upstreamCode).toBe('API_KEY_INVALID');
+    expect(error.data).toEqual({ upstream: 'Acme', failure: 'auth', status: 400, upstreamCode: 'API_KEY_INVALID' });
+    expect(error.message).toBe(
+      'Acme rejected the credentials (HTTP 400): API key not valid. Check that GEMINI_API_KEY is set to a valid key with access.',
+    );
+  });
+
+  test('a final 429 says waiting will not help and is not retryable', () => {
+    const error = upstreamErrorFromStatus({ ...base, status: 429, retryAfterMs: 1000, retryable: false });
+    expect(error.retryable).toBe(false);
+    expect(error.message).toBe(
+      'Acme refused the request (HTTP 429). Waiting will not help; the account behind the key needs more quota or a higher plan.',
+    );
+  });
+
+  test('a 503 with a wait says when to retry; a final one says retrying will not help', () => {
+    expect(upstreamErrorFromStatus({ ...base, status: 503, retryAfterMs: 4500 }).message).toBe(
+      'Acme is unavailable (HTTP 503). It is failing on its side; retry after 5 s.',
+    );
+    expect(upstreamErrorFromStatus({ ...base, status: 503, retryable: false }).message).toBe(
+      'Acme is unavailable (HTTP 503). Retrying will not help.',
+    );
+  });
+
+  test('another reclassification gets generic advice', () => {
+    const error = upstreamErrorFromStatus({ ...base, status: 408, failure: 'timeout' });
+    expect(error.message).toBe('Acme failed the request (HTTP 408). Try again later.');
+    expect(error.retryable).toBe(true);
+  });
+
   test('says at least 1 s when asked to retry immediately', () => {
     expect(upstreamErrorFromStatus({ ...base, status: 429, retryAfterMs: 0 }).message).toContain('Retry after 1 s');
   });
 });
 
 describe('UpstreamError', () => {
+  test('an explicit retryable wins over the failure kind', () => {
+    expect(new UpstreamError('m', { upstream: 'Acme', failure: 'rate_limited', retryable: false }).retryable).toBe(
+      false,
+    );
+    expect(new UpstreamError('m', { upstream: 'Acme', failure: 'invalid_response', retryable: true }).retryable).toBe(
+      true,
+    );
+  });
+
   test('is a ToolFailed McpFactoryError whose data has no upstream message', () => {
     const error = new UpstreamError('m', {
       upstream: 'Acme',
@@ -98,6 +147,8 @@ describe('UpstreamError', () => {
     ['auth', 401, false],
     ['not_found', 404, false],
     ['invalid_response', 200, false],
+    ['circuit_open', undefined, true],
+    ['queue_full', undefined, true],
   ] as const)('a %s failure with status %s is retryable: %s', (failure, status, retryable) => {
     expect(new UpstreamError('m', { upstream: 'Acme', failure, status }).retryable).toBe(retryable);
   });

@@ -1,6 +1,6 @@
 import { defineTool, z } from '@mcp-factory/runtime';
 
-import type { ApiClient } from '../client.js';
+import { callOptions, type ApiClient } from '../client.js';
 
 /** `create_item`: adds an item (not idempotent: calling twice creates two). */
 export function createItem(client: ApiClient) {
@@ -15,7 +15,7 @@ export function createItem(client: ApiClient) {
     }),
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     async run(input, ctx) {
-      const item = await client.createItem(input, { signal: ctx.signal, requestId: ctx.requestId });
+      const item = await client.createItem(input, callOptions(ctx));
       return `Created item ${item.id} ("${item.name}").`;
     },
   });

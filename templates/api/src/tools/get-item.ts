@@ -1,6 +1,6 @@
 import { defineTool, z } from '@mcp-factory/runtime';
 
-import type { ApiClient } from '../client.js';
+import { callOptions, type ApiClient } from '../client.js';
 import { isNotFound, itemNotFound } from '../errors.js';
 
 /** `get_item`: one item in full, by id. */
@@ -13,7 +13,7 @@ export function getItem(client: ApiClient) {
     annotations: { readOnlyHint: true, openWorldHint: true },
     async run({ id }, ctx) {
       try {
-        const item = await client.getItem(id, { signal: ctx.signal, requestId: ctx.requestId });
+        const item = await client.getItem(id, callOptions(ctx));
         return {
           id: item.id,
           name: item.name,

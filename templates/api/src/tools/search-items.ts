@@ -1,6 +1,6 @@
 import { defineTool, z } from '@mcp-factory/runtime';
 
-import type { ApiClient, Item } from '../client.js';
+import { callOptions, type ApiClient, type Item } from '../client.js';
 
 const ItemOutput = z.object({
   id: z.string(),
@@ -33,7 +33,7 @@ export function searchItems(client: ApiClient) {
     async run({ query, limit }, ctx) {
       const { items, total } = await client.searchItems(
         { text: query, limit },
-        { signal: ctx.signal, requestId: ctx.requestId },
+        callOptions(ctx),
       );
       const summary =
         items.length === 0

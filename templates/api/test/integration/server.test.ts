@@ -47,8 +47,14 @@ describe.each(eras)('over protocol $label', ({ options }) => {
     expect(JSON.stringify(result.content)).toContain('query');
   });
 
-  it('reports an upstream outage as a tool error the model can act on', async () => {
+  it('rides out a brief upstream outage by retrying within the call', async () => {
     fake.fail({ status: 503 });
+    const result = await connection.client.callTool({ name: 'get_item', arguments: { id: 'itm_1' } });
+    expect(result.isError).toBeFalsy();
+  });
+
+  it('reports an upstream outage as a tool error the model can act on', async () => {
+    fake.fail({ status: 503, times: 3 }); // the first try and both retries
     const result = await connection.client.callTool({ name: 'get_item', arguments: { id: 'itm_1' } });
     expect(result.isError).toBe(true);
     expect(JSON.stringify(result.content)).toMatch(/unavailable \(HTTP 503\)/);

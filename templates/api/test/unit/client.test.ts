@@ -72,9 +72,10 @@ describe('errors', () => {
     expect(error.message).not.toContain('wrong-key');
   });
 
-  it('maps 429 with Retry-After seconds to rate_limited with the wait', async () => {
+  it('maps 429 with a Retry-After beyond the call’s deadline to rate_limited with the wait, at once', async () => {
     fake.fail({ status: 429, headers: { 'retry-after': '7' } });
-    const error = await failureOf(clientFor().getItem('itm_1'));
+    const error = await failureOf(clientFor().getItem('itm_1', { deadline: Date.now() + 3000 }));
+    expect(fake.requests).toHaveLength(1);
     expect(error.failure).toBe('rate_limited');
     expect(error.retryAfterMs).toBe(7000);
     expect(error.message).toMatch(/Retry after 7 s/);
@@ -82,17 +83,32 @@ describe('errors', () => {
 
   it('maps 429 with an HTTP-date Retry-After', async () => {
     fake.fail({ status: 429, headers: { 'retry-after': new Date(Date.now() + 30_000).toUTCString() } });
-    const error = await failureOf(clientFor().getItem('itm_1'));
+    const error = await failureOf(clientFor().getItem('itm_1', { deadline: Date.now() + 3000 }));
     expect(error.retryAfterMs).toBeGreaterThan(25_000);
     expect(error.retryAfterMs).toBeLessThanOrEqual(30_000);
   });
 
-  it('maps 503 to unavailable with the upstream message', async () => {
-    fake.fail({ status: 503, message: 'maintenance window' });
+  it('retries a short 429 or 503 burst on reads, then answers', async () => {
+    fake.fail({ status: 429, headers: { 'retry-after': '0' } }, { status: 503 });
+    const result = await clientFor().searchItems({ text: 'red', limit: 1 });
+    expect(result.total).toBe(2);
+    expect(fake.requests).toHaveLength(3);
+  });
+
+  it('maps a lasting 503 to unavailable with the upstream message, after retrying', async () => {
+    fake.fail({ status: 503, message: 'maintenance window', times: 3 });
     const error = await failureOf(clientFor().searchItems({ text: 'x', limit: 1 }));
     expect(error.failure).toBe('unavailable');
     expect(error.message).toContain('maintenance window');
     expect(error.retryable).toBe(true);
+    expect(fake.requests).toHaveLength(3);
+  });
+
+  it('never retries a create (not idempotent)', async () => {
+    fake.fail({ status: 503 });
+    const error = await failureOf(clientFor().createItem({ name: 'x', description: '', tags: [] }));
+    expect(error.failure).toBe('unavailable');
+    expect(fake.requests).toHaveLength(1);
   });
 
   it('maps 404 to not_found', async () => {
@@ -109,7 +125,7 @@ describe('errors', () => {
   });
 
   it('reports malformed JSON as an invalid response', async () => {
-    fake.fail({ status: 200, raw: '{"data": [' });
+    fake.fail({ status: 200, raw: '{"data": [', times: 3 });
     const error = await failureOf(clientFor().searchItems({ text: 'x', limit: 1 }));
     expect(error.failure).toBe('invalid_response');
   });
@@ -121,13 +137,13 @@ describe('errors', () => {
   });
 
   it('reports a reset connection as a network failure', async () => {
-    fake.fail({ reset: true });
+    fake.fail({ reset: true, times: 3 });
     const error = await failureOf(clientFor().getItem('itm_1'));
     expect(error.failure).toBe('network');
   });
 
   it('gives up on a hanging upstream after the timeout', async () => {
-    fake.fail({ hang: true });
+    fake.fail({ hang: true, times: 3 });
     const started = Date.now();
     const error = await failureOf(clientFor({ timeoutMs: 300 }).getItem('itm_1'));
     expect(error.failure).toBe('timeout');

@@ -5,7 +5,16 @@
  * `anthropic-version` headers, and errors as `{ "type": "error", "error": { "type", "message" } }`.
  * Tools see plain typed objects.
  */
-import { createUpstreamClient, expectShape, UpstreamError, z, type Logger } from '@mcp-factory/runtime';
+import {
+  createUpstreamClient,
+  expectShape,
+  UpstreamError,
+  z,
+  type CallContext,
+  type ExchangeListener,
+  type Logger,
+  type UpstreamClassification,
+} from '@mcp-factory/runtime';
 
 import type { Config } from './config.js';
 import { accountBlocked, isNotFound, missingApiKey, unknownModel } from './errors.js';
@@ -47,10 +56,24 @@ export interface ModelInfo {
   readonly createdAt: string;
 }
 
-/** Per-call options: the tool call's signal and request id travel with every upstream request. */
+/** Per-call options: what the tool call lends every upstream request it makes. */
 export interface CallOptions {
   readonly signal?: AbortSignal;
   readonly requestId?: string;
+  /** The call's deadline (epoch ms): retries and `Retry-After` waits must fit before it. */
+  readonly deadline?: number;
+  /** Hears every attempt (the journal records them). */
+  readonly onExchange?: ExchangeListener;
+}
+
+/** The options a tool passes: its call's signal, request id, deadline and exchange recorder. */
+export function callOptions(ctx: CallContext): CallOptions {
+  return {
+    signal: ctx.signal,
+    requestId: ctx.requestId,
+    deadline: ctx.deadline,
+    onExchange: (exchange) => ctx.recordExchange(exchange),
+  };
 }
 
 /** What the tools can ask of Anthropic. */
@@ -91,9 +114,17 @@ export function errorMessageOf(body: unknown): string | undefined {
 }
 
 /** Billing errors (402) and a reached spend limit (429 `enforced_spend_limit_reached`) do not pass with time. */
-function isAccountBlocked(error: UpstreamError): boolean {
-  const message = error.upstreamMessage ?? '';
-  return message.includes('billing_error') || message.includes('enforced_spend_limit_reached');
+const ACCOUNT_BLOCKED = new Set(['billing_error', 'enforced_spend_limit_reached']);
+
+/**
+ * Keeps Anthropic's error code (the detail code, else the error type) on the runtime's error, and
+ * makes a reached spend limit, sent as a 429, final: it is neither retried nor waited out.
+ */
+export function classify(_status: number, body: unknown): UpstreamClassification | undefined {
+  const error = (body as { error?: { type?: unknown; details?: { error_code?: unknown } } } | undefined)?.error;
+  const code = typeof error?.details?.error_code === 'string' ? error.details.error_code : error?.type;
+  if (typeof code !== 'string' || code === '') return undefined;
+  return ACCOUNT_BLOCKED.has(code) ? { code, retryable: false } : { code };
 }
 
 /** Creates the client. `fetch` and `logger` are injectable for tests. */
@@ -108,6 +139,7 @@ export function createApiClient(config: Config, deps: { fetch?: typeof fetch; lo
     credentialHint: 'ANTHROPIC_API_KEY',
     timeoutMs: config.timeoutMs,
     errorMessage: errorMessageOf,
+    classify,
     ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
     ...(deps.logger === undefined ? {} : { logger: deps.logger }),
   });
@@ -120,7 +152,7 @@ export function createApiClient(config: Config, deps: { fetch?: typeof fetch; lo
       const response = await upstream.request(request);
       return expectShape(upstream.name, schema, response.data);
     } catch (error) {
-      if (error instanceof UpstreamError && isAccountBlocked(error)) {
+      if (error instanceof UpstreamError && ACCOUNT_BLOCKED.has(error.upstreamCode ?? '')) {
         throw accountBlocked(error.status, error.upstreamMessage);
       }
       throw error;

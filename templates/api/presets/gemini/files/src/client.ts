@@ -6,10 +6,19 @@
  * errors as `{ "error": { "code", "message", "status", "details" } }`, and the wait of a 429 in its
  * `RetryInfo` detail. Tools see plain typed objects.
  */
-import { createUpstreamClient, expectShape, UpstreamError, z, type Logger } from '@mcp-factory/runtime';
+import {
+  createUpstreamClient,
+  expectShape,
+  UpstreamError,
+  z,
+  type CallContext,
+  type ExchangeListener,
+  type Logger,
+  type UpstreamClassification,
+} from '@mcp-factory/runtime';
 
 import type { Config } from './config.js';
-import { invalidApiKey, isNotFound, missingApiKey, projectNotReady, promptBlocked, unknownModel } from './errors.js';
+import { isNotFound, missingApiKey, projectNotReady, promptBlocked, unknownModel } from './errors.js';
 
 /** One prompt for a model. */
 export interface CompletionRequest {
@@ -53,10 +62,24 @@ export interface ModelInfo {
   readonly methods: readonly string[];
 }
 
-/** Per-call options: the tool call's signal and request id travel with every upstream request. */
+/** Per-call options: what the tool call lends every upstream request it makes. */
 export interface CallOptions {
   readonly signal?: AbortSignal;
   readonly requestId?: string;
+  /** The call's deadline (epoch ms): retries and `Retry-After` waits must fit before it. */
+  readonly deadline?: number;
+  /** Hears every attempt (the journal records them). */
+  readonly onExchange?: ExchangeListener;
+}
+
+/** The options a tool passes: its call's signal, request id, deadline and exchange recorder. */
+export function callOptions(ctx: CallContext): CallOptions {
+  return {
+    signal: ctx.signal,
+    requestId: ctx.requestId,
+    deadline: ctx.deadline,
+    onExchange: (exchange) => ctx.recordExchange(exchange),
+  };
 }
 
 /** What the tools can ask of Gemini. */
@@ -137,29 +160,34 @@ export function parseRetryDelay(value: unknown): number | undefined {
 }
 
 /**
- * Wraps `fetch` so that a 429 without `Retry-After` gets one from the `RetryInfo.retryDelay` of
- * Google's error body. The runtime reads only `Retry-After`, and the model should learn how long to
- * wait either way.
+ * How long a 429 asks to wait, from the `RetryInfo.retryDelay` of Google's error body (a
+ * `Retry-After` header, which the runtime reads itself, wins). The runtime waits that long when
+ * the call's time budget allows, and otherwise tells the model how long to wait.
  */
-export function withRetryInfo(baseFetch: typeof fetch): typeof fetch {
-  return async (input, init) => {
-    const response = await baseFetch(input, init);
-    if (response.status !== 429 || response.headers.has('retry-after')) return response;
-    const text = await response.text();
-    let seconds: number | undefined;
-    try {
-      const details = (JSON.parse(text) as { error?: GoogleError }).error?.details;
-      const retryInfo = (Array.isArray(details) ? details : []).find(
-        (detail) => detail['@type'] === 'type.googleapis.com/google.rpc.RetryInfo',
-      );
-      seconds = parseRetryDelay(retryInfo?.retryDelay);
-    } catch {
-      // Not JSON: the runtime reports the 429 without a wait.
-    }
-    const headers = new Headers(response.headers);
-    if (seconds !== undefined) headers.set('retry-after', String(Math.ceil(seconds)));
-    return new Response(text, { status: response.status, statusText: response.statusText, headers });
-  };
+export function retryAfterOf(headers: Headers, body: unknown, status: number): number | undefined {
+  if (status !== 429 || headers.has('retry-after')) return undefined;
+  const details = (body as { error?: GoogleError } | undefined)?.error?.details;
+  const retryInfo = (Array.isArray(details) ? details : []).find(
+    (detail) => detail['@type'] === 'type.googleapis.com/google.rpc.RetryInfo',
+  );
+  const seconds = parseRetryDelay(retryInfo?.retryDelay);
+  return seconds === undefined ? undefined : Math.round(seconds * 1000);
+}
+
+/**
+ * Keeps Google's reason or status as the runtime error's code, and reclassifies two 400s: a wrong
+ * key (INVALID_ARGUMENT, reason API_KEY_INVALID) is an auth failure, not "change the arguments";
+ * FAILED_PRECONDITION (e.g. billing needed in this region) does not pass by retrying.
+ */
+export function classify(status: number, body: unknown): UpstreamClassification | undefined {
+  const error = (body as { error?: GoogleError } | undefined)?.error;
+  const reason = (Array.isArray(error?.details) ? error.details : []).find(
+    (detail) => typeof detail.reason === 'string',
+  )?.reason;
+  if (status === 400 && reason === 'API_KEY_INVALID') return { failure: 'auth', code: reason };
+  if (status === 400 && error?.status === 'FAILED_PRECONDITION') return { code: error.status, retryable: false };
+  const code = typeof reason === 'string' ? reason : error?.status;
+  return typeof code === 'string' && code !== '' ? { code } : undefined;
 }
 
 /** `gemini-2.5-flash` from `models/gemini-2.5-flash` or `gemini-2.5-flash`. */
@@ -174,8 +202,10 @@ export function createApiClient(config: Config, deps: { fetch?: typeof fetch; lo
     credentialHint: 'GEMINI_API_KEY',
     timeoutMs: config.timeoutMs,
     errorMessage: errorMessageOf,
+    retryAfter: retryAfterOf,
+    classify,
     // Looked up per call, so tests that stub the global fetch still reach it.
-    fetch: withRetryInfo(deps.fetch ?? ((input, init) => fetch(input, init))),
+    fetch: deps.fetch ?? ((input, init) => fetch(input, init)),
     ...(deps.logger === undefined ? {} : { logger: deps.logger }),
   });
   const send = async <S extends z.ZodType>(
@@ -187,10 +217,8 @@ export function createApiClient(config: Config, deps: { fetch?: typeof fetch; lo
       const response = await upstream.request(request);
       return expectShape(upstream.name, schema, response.data);
     } catch (error) {
-      if (error instanceof UpstreamError && error.status === 400) {
-        if (error.upstreamMessage?.includes('API_KEY_INVALID') === true) throw invalidApiKey(error.upstreamMessage);
-        if (error.upstreamMessage?.includes('FAILED_PRECONDITION') === true)
-          throw projectNotReady(error.upstreamMessage);
+      if (error instanceof UpstreamError && error.upstreamCode === 'FAILED_PRECONDITION') {
+        throw projectNotReady(error.upstreamMessage);
       }
       throw error;
     }

@@ -12,18 +12,6 @@ export function missingApiKey(): ToolError {
   );
 }
 
-/**
- * Gemini answers a wrong key with 400 INVALID_ARGUMENT (reason API_KEY_INVALID), which would
- * otherwise read as "change the arguments"; it is an auth failure.
- */
-export function invalidApiKey(upstreamMessage: string | undefined): UpstreamError {
-  const said = upstreamMessage === undefined ? '' : `: ${upstreamMessage}`;
-  return new UpstreamError(
-    `Gemini rejected the credentials (HTTP 400)${said}. Check that GEMINI_API_KEY is set to a valid key with access.`,
-    { upstream: 'Gemini', failure: 'auth', status: 400, upstreamMessage },
-  );
-}
-
 /** The project cannot use the API as it is (FAILED_PRECONDITION, e.g. billing needed in this region). */
 export function projectNotReady(upstreamMessage: string | undefined): ToolError {
   const said = upstreamMessage === undefined ? '' : `: ${upstreamMessage}`;

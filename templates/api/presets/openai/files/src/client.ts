@@ -5,7 +5,16 @@
  * `{ "error": { "message", "type", "param", "code" } }`, and rate-limit hints in `Retry-After` or
  * the `x-ratelimit-reset-*` headers. Tools see plain typed objects.
  */
-import { createUpstreamClient, expectShape, UpstreamError, z, type Logger } from '@mcp-factory/runtime';
+import {
+  createUpstreamClient,
+  expectShape,
+  UpstreamError,
+  z,
+  type CallContext,
+  type ExchangeListener,
+  type Logger,
+  type UpstreamClassification,
+} from '@mcp-factory/runtime';
 
 import type { Config } from './config.js';
 import { isNotFound, missingApiKey, quotaExhausted, unknownModel } from './errors.js';
@@ -44,10 +53,24 @@ export interface ModelInfo {
   readonly created: string;
 }
 
-/** Per-call options: the tool call's signal and request id travel with every upstream request. */
+/** Per-call options: what the tool call lends every upstream request it makes. */
 export interface CallOptions {
   readonly signal?: AbortSignal;
   readonly requestId?: string;
+  /** The call's deadline (epoch ms): retries and `Retry-After` waits must fit before it. */
+  readonly deadline?: number;
+  /** Hears every attempt (the journal records them). */
+  readonly onExchange?: ExchangeListener;
+}
+
+/** The options a tool passes: its call's signal, request id, deadline and exchange recorder. */
+export function callOptions(ctx: CallContext): CallOptions {
+  return {
+    signal: ctx.signal,
+    requestId: ctx.requestId,
+    deadline: ctx.deadline,
+    onExchange: (exchange) => ctx.recordExchange(exchange),
+  };
 }
 
 /** What the tools can ask of OpenAI. */
@@ -100,24 +123,31 @@ export function parseResetDuration(value: string | null): number | undefined {
 }
 
 /**
- * Wraps `fetch` so that a 429 without `Retry-After` gets one from OpenAI's other hints:
- * `retry-after-ms`, else the reset time of the exhausted `x-ratelimit-*` budget. The runtime reads
- * only `Retry-After`, and the model should learn how long to wait either way.
+ * How long a 429 asks to wait, from OpenAI's own hints: `retry-after-ms`, else (without a
+ * `Retry-After`, which the runtime reads itself) the reset time of the exhausted `x-ratelimit-*`
+ * budget. The runtime waits that long when the call's time budget allows, and otherwise tells the
+ * model how long to wait.
  */
-export function withRetryAfterHints(baseFetch: typeof fetch): typeof fetch {
-  return async (input, init) => {
-    const response = await baseFetch(input, init);
-    if (response.status !== 429 || response.headers.has('retry-after')) return response;
-    const ms = Number(response.headers.get('retry-after-ms'));
-    const exhausted = (['requests', 'tokens'] as const)
-      .filter((budget) => response.headers.get(`x-ratelimit-remaining-${budget}`) === '0')
-      .map((budget) => parseResetDuration(response.headers.get(`x-ratelimit-reset-${budget}`)) ?? 0);
-    const waitMs = Number.isFinite(ms) && ms > 0 ? ms : Math.max(0, ...exhausted);
-    if (waitMs <= 0) return response;
-    const headers = new Headers(response.headers);
-    headers.set('retry-after', String(Math.ceil(waitMs / 1000)));
-    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
-  };
+export function retryAfterOf(headers: Headers, _body: unknown, status: number): number | undefined {
+  if (status !== 429) return undefined;
+  const ms = Number(headers.get('retry-after-ms'));
+  if (Number.isFinite(ms) && ms > 0) return ms;
+  if (headers.has('retry-after')) return undefined;
+  const exhausted = (['requests', 'tokens'] as const)
+    .filter((budget) => headers.get(`x-ratelimit-remaining-${budget}`) === '0')
+    .map((budget) => parseResetDuration(headers.get(`x-ratelimit-reset-${budget}`)) ?? 0);
+  const waitMs = Math.max(0, ...exhausted);
+  return waitMs > 0 ? waitMs : undefined;
+}
+
+/**
+ * Keeps OpenAI's error `code` on the runtime's error, and makes `insufficient_quota` (sent as a
+ * 429) final: no quota returns by waiting, so it is neither retried nor counted as a rate limit.
+ */
+export function classify(status: number, body: unknown): UpstreamClassification | undefined {
+  const code = (body as { error?: { code?: unknown } } | undefined)?.error?.code;
+  if (typeof code !== 'string' || code === '') return undefined;
+  return status === 429 && code === 'insufficient_quota' ? { code, retryable: false } : { code };
 }
 
 /** Creates the client. `fetch` and `logger` are injectable for tests. */
@@ -136,8 +166,10 @@ export function createApiClient(config: Config, deps: { fetch?: typeof fetch; lo
       const message = errorMessageOf(body);
       return message === undefined ? undefined : redactKeys(message, config.apiKey);
     },
+    retryAfter: retryAfterOf,
+    classify,
     // Looked up per call, so tests that stub the global fetch still reach it.
-    fetch: withRetryAfterHints(deps.fetch ?? ((input, init) => fetch(input, init))),
+    fetch: deps.fetch ?? ((input, init) => fetch(input, init)),
     ...(deps.logger === undefined ? {} : { logger: deps.logger }),
   });
   const send = async <S extends z.ZodType>(
@@ -149,7 +181,7 @@ export function createApiClient(config: Config, deps: { fetch?: typeof fetch; lo
       const response = await upstream.request(request);
       return expectShape(upstream.name, schema, response.data);
     } catch (error) {
-      if (error instanceof UpstreamError && error.upstreamMessage?.endsWith('(insufficient_quota)') === true) {
+      if (error instanceof UpstreamError && error.upstreamCode === 'insufficient_quota') {
         throw quotaExhausted(error.upstreamMessage);
       }
       throw error;

@@ -6,7 +6,15 @@
  * errors as `{ "error": { "message", "type", "code" } }` (a rejected key gets an HTML page instead).
  * Tools see plain typed objects.
  */
-import { createUpstreamClient, expectShape, z, type Logger } from '@mcp-factory/runtime';
+import {
+  createUpstreamClient,
+  expectShape,
+  z,
+  type CallContext,
+  type ExchangeListener,
+  type Logger,
+  type UpstreamClassification,
+} from '@mcp-factory/runtime';
 
 import type { Config } from './config.js';
 import { isInvalidModel, missingApiKey, unknownModel } from './errors.js';
@@ -57,10 +65,24 @@ export interface Answer {
   };
 }
 
-/** Per-call options: the tool call's signal and request id travel with every upstream request. */
+/** Per-call options: what the tool call lends every upstream request it makes. */
 export interface CallOptions {
   readonly signal?: AbortSignal;
   readonly requestId?: string;
+  /** The call's deadline (epoch ms): retries and `Retry-After` waits must fit before it. */
+  readonly deadline?: number;
+  /** Hears every attempt (the journal records them). */
+  readonly onExchange?: ExchangeListener;
+}
+
+/** The options a tool passes: its call's signal, request id, deadline and exchange recorder. */
+export function callOptions(ctx: CallContext): CallOptions {
+  return {
+    signal: ctx.signal,
+    requestId: ctx.requestId,
+    deadline: ctx.deadline,
+    onExchange: (exchange) => ctx.recordExchange(exchange),
+  };
 }
 
 /** What the tools can ask of Perplexity. */
@@ -101,6 +123,12 @@ export function errorMessageOf(body: unknown): string | undefined {
   return typeof error.type === 'string' && error.type !== '' ? `${error.message} (${error.type})` : error.message;
 }
 
+/** Keeps Perplexity's error type (`invalid_model`, …) as the runtime error's `upstreamCode`. */
+export function classify(_status: number, body: unknown): UpstreamClassification | undefined {
+  const type = (body as { error?: { type?: unknown } } | undefined)?.error?.type;
+  return typeof type === 'string' && type !== '' ? { code: type } : undefined;
+}
+
 /** Reasoning models put their chain of thought in `<think>…</think>` before the answer. */
 export function withoutReasoning(content: string): string {
   return content.replace(/<think>[\s\S]*?(<\/think>|$)/g, '').trim();
@@ -137,6 +165,7 @@ export function createApiClient(config: Config, deps: { fetch?: typeof fetch; lo
     credentialHint: 'PERPLEXITY_API_KEY',
     timeoutMs: config.timeoutMs,
     errorMessage: errorMessageOf,
+    classify,
     ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
     ...(deps.logger === undefined ? {} : { logger: deps.logger }),
   });

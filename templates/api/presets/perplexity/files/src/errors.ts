@@ -24,9 +24,5 @@ export function unknownModel(model: string): ToolError {
 
 /** True when `error` is Perplexity's 400 `invalid_model`. */
 export function isInvalidModel(error: unknown): boolean {
-  return (
-    error instanceof UpstreamError &&
-    error.status === 400 &&
-    (error.upstreamMessage?.endsWith('(invalid_model)') ?? false)
-  );
+  return error instanceof UpstreamError && error.status === 400 && error.upstreamCode === 'invalid_model';
 }

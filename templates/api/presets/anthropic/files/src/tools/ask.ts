@@ -1,6 +1,6 @@
 import { defineTool, z } from '@mcp-factory/runtime';
 
-import type { ApiClient, Completion } from '../client.js';
+import { callOptions, type ApiClient, type Completion } from '../client.js';
 import type { Config } from '../config.js';
 
 const Output = z.object({
@@ -63,7 +63,7 @@ export function ask(client: ApiClient, config: Config) {
       const maxTokens = max_tokens ?? config.maxTokens;
       const completion = await client.complete(
         { prompt, system, model: model ?? config.model, maxTokens, temperature },
-        { signal: ctx.signal, requestId: ctx.requestId },
+        callOptions(ctx),
       );
       return {
         content: [{ type: 'text', text: formatCompletion(completion, maxTokens) }],

@@ -1,6 +1,6 @@
 import { defineTool, z } from '@mcp-factory/runtime';
 
-import type { ApiClient } from '../client.js';
+import { callOptions, type ApiClient } from '../client.js';
 
 const Output = z.object({
   models: z.array(z.object({ id: z.string(), displayName: z.string(), createdAt: z.string() })),
@@ -25,7 +25,7 @@ export function listModels(client: ApiClient) {
     output: Output,
     annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
     async run({ contains }, ctx) {
-      const all = await client.listModels({ signal: ctx.signal, requestId: ctx.requestId });
+      const all = await client.listModels(callOptions(ctx));
       const needle = contains?.toLowerCase() ?? '';
       const models = all.filter((model) => `${model.id} ${model.displayName}`.toLowerCase().includes(needle));
       const text =

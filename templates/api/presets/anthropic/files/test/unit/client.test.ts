@@ -8,6 +8,15 @@ import { FAKE_API_KEY, FAKE_MODELS, errorBody, startFakeApi } from '../../fake/u
 import { ANTHROPIC_VERSION, createApiClient } from '../../src/client.js';
 import type { Config } from '../../src/config.js';
 
+/**
+ * Options of a call with one second of time budget left: a 429 asking for a longer wait then fails
+ * at once with the wait in its message (a shorter one would be waited out and retried, even for a
+ * non-idempotent completion, since the upstream never acted on it).
+ */
+function tightBudget(): { deadline: number } {
+  return { deadline: Date.now() + 1000 };
+}
+
 let fake: FakeUpstream;
 beforeAll(async () => {
   fake = await startFakeApi();
@@ -140,7 +149,7 @@ describe('errors', () => {
       headers: { 'retry-after': '12' },
       message: 'Number of request tokens has exceeded your per-minute rate limit',
     });
-    const error = await failureOf(clientFor().complete(ask));
+    const error = await failureOf(clientFor().complete(ask, tightBudget()));
     expect(error.failure).toBe('rate_limited');
     expect(error.retryAfterMs).toBe(12_000);
     expect(error.message).toMatch(/per-minute rate limit \(rate_limit_error\)\. Retry after 12 s/);
@@ -157,11 +166,23 @@ describe('errors', () => {
     );
   });
 
-  it('maps 500 api_error to unavailable with the upstream message', async () => {
-    fake.fail({ status: 500, message: 'Internal server error' });
+  it('maps a lasting 500 api_error to unavailable with the upstream message, after retrying the read', async () => {
+    fake.fail({ status: 500, message: 'Internal server error', times: 3 });
     const error = await failureOf(clientFor().listModels());
     expect(error.failure).toBe('unavailable');
+    expect(error.upstreamCode).toBe('api_error');
     expect(error.message).toContain('(HTTP 500): Internal server error (api_error)');
+    expect(fake.requests).toHaveLength(3);
+  });
+
+  it('retries a read through a 529 overload, but never a message (not idempotent)', async () => {
+    fake.fail({ status: 529 });
+    expect((await clientFor().listModels()).length).toBeGreaterThan(0);
+    expect(fake.requests).toHaveLength(2);
+    fake.reset();
+    fake.fail({ status: 529 });
+    await failureOf(clientFor().complete(ask));
+    expect(fake.requests).toHaveLength(1);
   });
 
   it.each([
@@ -183,6 +204,7 @@ describe('errors', () => {
     const error = await failureOf(clientFor().complete(ask));
     expect(error).toBeInstanceOf(ToolError);
     expect(error.message).toMatch(new RegExp(`\\(HTTP ${status}\\).*Retrying will not help.*ANTHROPIC_API_KEY`));
+    expect(fake.requests).toHaveLength(1);
   });
 
   it('maps an unknown model (404 not_found_error) to advice to list models', async () => {

@@ -1,6 +1,6 @@
 import { defineTool, z } from '@mcp-factory/runtime';
 
-import type { ApiClient } from '../client.js';
+import { callOptions, type ApiClient } from '../client.js';
 
 const Output = z.object({
   models: z.array(
@@ -37,7 +37,7 @@ export function listModels(client: ApiClient) {
     output: Output,
     annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
     async run({ contains, all }, ctx) {
-      const every = await client.listModels({ signal: ctx.signal, requestId: ctx.requestId });
+      const every = await client.listModels(callOptions(ctx));
       const needle = contains?.toLowerCase() ?? '';
       const models = every.filter(
         (model) =>

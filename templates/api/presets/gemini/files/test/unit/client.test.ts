@@ -8,6 +8,15 @@ import { FAKE_API_KEY, FAKE_MODELS, errorBody, startFakeApi } from '../../fake/u
 import { createApiClient, parseRetryDelay } from '../../src/client.js';
 import type { Config } from '../../src/config.js';
 
+/**
+ * Options of a call with one second of time budget left: a 429 asking for a longer wait then fails
+ * at once with the wait in its message (a shorter one would be waited out and retried, even for a
+ * non-idempotent completion, since the upstream never acted on it).
+ */
+function tightBudget(): { deadline: number } {
+  return { deadline: Date.now() + 1000 };
+}
+
 let fake: FakeUpstream;
 beforeAll(async () => {
   fake = await startFakeApi();
@@ -158,7 +167,7 @@ describe('errors', () => {
 
   it('maps 429 RESOURCE_EXHAUSTED to rate_limited, with the wait from RetryInfo', async () => {
     fake.fail({ status: 429, message: 'You exceeded your current quota, please check your plan and billing details.' });
-    const error = await failureOf(clientFor().complete(ask));
+    const error = await failureOf(clientFor().complete(ask, tightBudget()));
     expect(error.failure).toBe('rate_limited');
     expect(error.retryAfterMs).toBe(20_000);
     expect(error.message).toMatch(
@@ -173,9 +182,9 @@ describe('errors', () => {
         { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '57.238747106s' },
       ]),
     });
-    expect((await failureOf(clientFor().complete(ask))).retryAfterMs).toBe(58_000);
+    expect((await failureOf(clientFor().complete(ask, tightBudget()))).retryAfterMs).toBe(57_239);
     fake.fail({ status: 429, headers: { 'retry-after': '5' } });
-    expect((await failureOf(clientFor().complete(ask))).retryAfterMs).toBe(5000);
+    expect((await failureOf(clientFor().complete(ask, tightBudget()))).retryAfterMs).toBe(5000);
   });
 
   it('maps 503 UNAVAILABLE to unavailable with the upstream message', async () => {
@@ -220,9 +229,29 @@ describe('errors', () => {
     expect((await failureOf(clientFor().complete(ask))).failure).toBe('invalid_response');
   });
 
-  it('reports a reset connection as a network failure', async () => {
-    fake.fail({ reset: true });
+  it('reports a reset connection as a network failure once the retries of a read are spent', async () => {
+    fake.fail({ reset: true, times: 3 });
     expect((await failureOf(clientFor().listModels())).failure).toBe('network');
+    expect(fake.requests).toHaveLength(3);
+  });
+
+  it('retries a read through a short outage, waiting as RetryInfo asks', async () => {
+    fake.fail({
+      status: 429,
+      body: errorBody(429, 'Quota exceeded', [
+        { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '0.05s' },
+      ]),
+    });
+    fake.fail({ status: 503 });
+    expect((await clientFor().listModels()).length).toBeGreaterThan(0);
+    expect(fake.requests).toHaveLength(3);
+  });
+
+  it('keeps Google’s reason as the error code, and never retries a wrong key', async () => {
+    const error = await failureOf(clientFor({ apiKey: 'AIza-wrong-123' }).listModels());
+    expect(error.failure).toBe('auth');
+    expect(error.upstreamCode).toBe('API_KEY_INVALID');
+    expect(fake.requests).toHaveLength(1);
   });
 
   it('gives up on a hanging upstream after the timeout', async () => {

@@ -8,6 +8,15 @@ import { FAKE_API_KEY, errorBody, startFakeApi } from '../../fake/upstream.js';
 import { createApiClient, parseResetDuration, redactKeys } from '../../src/client.js';
 import type { Config } from '../../src/config.js';
 
+/**
+ * Options of a call with one second of time budget left: a 429 asking for a longer wait then fails
+ * at once with the wait in its message (a shorter one would be waited out and retried, even for a
+ * non-idempotent completion, since the upstream never acted on it).
+ */
+function tightBudget(): { deadline: number } {
+  return { deadline: Date.now() + 1000 };
+}
+
 let fake: FakeUpstream;
 beforeAll(async () => {
   fake = await startFakeApi();
@@ -135,7 +144,7 @@ describe('errors', () => {
       headers: { 'retry-after': '7' },
       message: 'Rate limit reached for gpt-4.1-mini on requests per min (RPM)',
     });
-    const error = await failureOf(clientFor().complete(ask));
+    const error = await failureOf(clientFor().complete(ask, tightBudget()));
     expect(error.failure).toBe('rate_limited');
     expect(error.retryAfterMs).toBe(7000);
     expect(error.message).toMatch(/Rate limit reached.*\(rate_limit_exceeded\)\. Retry after 7 s/);
@@ -151,14 +160,14 @@ describe('errors', () => {
         'x-ratelimit-reset-tokens': '1m30s',
       },
     });
-    const error = await failureOf(clientFor().complete(ask));
+    const error = await failureOf(clientFor().complete(ask, tightBudget()));
     expect(error.retryAfterMs).toBe(90_000);
     expect(error.message).toMatch(/Retry after 90 s/);
   });
 
   it('derives the wait from retry-after-ms', async () => {
     fake.fail({ status: 429, headers: { 'retry-after-ms': '2500' } });
-    expect((await failureOf(clientFor().complete(ask))).retryAfterMs).toBe(3000);
+    expect((await failureOf(clientFor().complete(ask, tightBudget()))).retryAfterMs).toBe(2500);
   });
 
   it('treats insufficient_quota as final, not as a rate limit to wait out', async () => {
@@ -172,6 +181,7 @@ describe('errors', () => {
     const error = await failureOf(clientFor().complete(ask));
     expect(error).toBeInstanceOf(ToolError);
     expect(error.message).toMatch(/no quota left.*Retrying will not help.*OPENAI_API_KEY/);
+    expect(fake.requests).toHaveLength(1);
   });
 
   it.each([500, 503])('maps %i to unavailable with the upstream message', async (status) => {
@@ -214,9 +224,26 @@ describe('errors', () => {
     expect(error.message).toMatch(/unexpected shape \(choices/);
   });
 
-  it('reports a reset connection as a network failure', async () => {
-    fake.fail({ reset: true });
+  it('reports a reset connection as a network failure once the retries of a read are spent', async () => {
+    fake.fail({ reset: true, times: 3 });
     expect((await failureOf(clientFor().listModels())).failure).toBe('network');
+    expect(fake.requests).toHaveLength(3);
+  });
+
+  it('retries a read through a short outage, honouring the rate-limit reset hint', async () => {
+    fake.fail({
+      status: 429,
+      headers: { 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '20ms' },
+    });
+    fake.fail({ status: 503 });
+    expect((await clientFor().listModels()).length).toBeGreaterThan(0);
+    expect(fake.requests).toHaveLength(3);
+  });
+
+  it('does not retry a completion (not idempotent)', async () => {
+    fake.fail({ status: 503 });
+    await failureOf(clientFor().complete(ask));
+    expect(fake.requests).toHaveLength(1);
   });
 
   it('gives up on a hanging upstream after the timeout', async () => {

@@ -1,6 +1,6 @@
 import { defineTool, z } from '@mcp-factory/runtime';
 
-import type { ApiClient } from '../client.js';
+import { callOptions, type ApiClient } from '../client.js';
 import type { Config } from '../config.js';
 import { AnswerOutput, answerResult } from '../format.js';
 
@@ -46,7 +46,7 @@ export function ask(client: ApiClient, config: Config) {
       const maxTokens = max_tokens ?? config.maxTokens;
       const answer = await client.answer(
         { prompt, system, model: model ?? config.model, maxTokens, temperature },
-        { signal: ctx.signal, requestId: ctx.requestId },
+        callOptions(ctx),
       );
       return answerResult(answer, maxTokens);
     },

@@ -1,6 +1,6 @@
 import { defineTool, z } from '@mcp-factory/runtime';
 
-import { RECENCY, type ApiClient } from '../client.js';
+import { callOptions, RECENCY, type ApiClient } from '../client.js';
 import type { Config } from '../config.js';
 import { AnswerOutput, answerResult } from '../format.js';
 
@@ -62,7 +62,7 @@ export function search(client: ApiClient, config: Config) {
       const maxTokens = max_tokens ?? config.maxTokens;
       const answer = await client.answer(
         { prompt: query, model: model ?? config.model, maxTokens, recency, domains, mode, contextSize: depth },
-        { signal: ctx.signal, requestId: ctx.requestId },
+        callOptions(ctx),
       );
       return answerResult(answer, maxTokens);
     },

@@ -9,6 +9,15 @@ import { FAKE_API_KEY, startFakeApi } from '../../fake/upstream.js';
 import { createApiClient, sourcesOf, withoutReasoning } from '../../src/client.js';
 import type { Config } from '../../src/config.js';
 
+/**
+ * Options of a call with one second of time budget left: a 429 asking for a longer wait then fails
+ * at once with the wait in its message (a shorter one would be waited out and retried, even for a
+ * non-idempotent completion, since the upstream never acted on it).
+ */
+function tightBudget(): { deadline: number } {
+  return { deadline: Date.now() + 1000 };
+}
+
 let fake: FakeUpstream;
 beforeAll(async () => {
   fake = await startFakeApi();
@@ -140,7 +149,7 @@ describe('errors', () => {
 
   it('maps 429 with Retry-After to rate_limited with the wait', async () => {
     fake.fail({ status: 429, headers: { 'retry-after': '3' } });
-    const error = await failureOf(clientFor().answer(question));
+    const error = await failureOf(clientFor().answer(question, tightBudget()));
     expect(error.failure).toBe('rate_limited');
     expect(error.retryAfterMs).toBe(3000);
     expect(error.message).toMatch(
@@ -149,7 +158,7 @@ describe('errors', () => {
   });
 
   it('maps 429 without Retry-After to advice to wait a little', async () => {
-    fake.fail({ status: 429 });
+    fake.fail({ status: 429, times: 3 });
     expect((await failureOf(clientFor().answer(question))).message).toMatch(/Wait a little before trying again/);
   });
 

@@ -1,0 +1,177 @@
+/**
+ * `mcp-factory logs`: reads the journal a server writes (`MCP_JOURNAL_DIR`), one line per call:
+ * time, name, status, duration, request id and, for failures, the error. `--follow` keeps
+ * printing as records are appended, across segment rotation.
+ *
+ * @module
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import type { CorruptLine, JournalFilter, JournalRecord } from '@mcp-factory/runtime';
+
+import { CliError } from '../errors.js';
+import { formatDuration } from '../table.js';
+
+export const LOGS_USAGE = `Usage: mcp-factory logs [dir] [options]
+
+Prints the journal of calls a server wrote (run it with MCP_JOURNAL_DIR set): one line per
+tools/call, resources/read or prompts/get with its time, name, status, duration, request id and
+error. [dir] is the journal's directory, or a server project holding it in journal/ (default: .).
+
+Options:
+  -f, --follow          keep printing calls as they are journaled (Ctrl-C to stop)
+      --tool <name>     only calls of this tool (or resource, or prompt)
+      --since <when>    only calls from then on: an ISO time (2026-01-02T10:00Z) or an age (30s, 10m, 2h, 1d)
+      --errors          only failed calls
+      --json            print the records as JSON, one per line
+  -h, --help            show this help
+`;
+
+/** Parsed arguments of `logs`. */
+export interface LogsArgs {
+  /** As given (relative to the working directory). */
+  readonly dir: string;
+  readonly follow: boolean;
+  readonly tool: string | undefined;
+  readonly since: Date | undefined;
+  readonly errors: boolean;
+  readonly json: boolean;
+  readonly help: boolean;
+}
+
+/** The runtime, loaded when `logs` runs: loading it up front would cost every other command ~250 ms. */
+const runtime = () => import('@mcp-factory/runtime');
+
+/** True for the runtime's `JournalError` (no journal where one was expected): a failure, exit 1. */
+export function isJournalError(error: unknown): error is Error {
+  return error instanceof Error && error.name === 'JournalError';
+}
+
+const AGE = /^(\d+)(s|m|h|d)$/;
+const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** `--since`: an ISO date-time, or an age such as `10m` counted back from `now`. */
+export function parseSince(text: string, now = Date.now()): Date {
+  const age = AGE.exec(text.trim());
+  if (age !== null) return new Date(now - Number(age[1]) * UNIT_MS[age[2] as keyof typeof UNIT_MS]);
+  const time = /^\d{4}-\d{2}-\d{2}/.test(text.trim()) ? Date.parse(text.trim()) : Number.NaN;
+  if (Number.isNaN(time)) {
+    throw new CliError(
+      `--since wants an ISO time (2026-01-02T10:00:00Z) or an age (30s, 10m, 2h, 1d), got ${JSON.stringify(text)}.`,
+    );
+  }
+  return new Date(time);
+}
+
+/** Parses `logs`'s argv. */
+export function parseLogsArgs(argv: readonly string[], now = Date.now()): LogsArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: true,
+      options: {
+        follow: { type: 'boolean', short: 'f' },
+        tool: { type: 'string' },
+        since: { type: 'string' },
+        errors: { type: 'boolean' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}. See "mcp-factory logs --help".`);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length > 1) {
+    throw new CliError(`logs takes one directory, got ${positionals.length}. See "mcp-factory logs --help".`);
+  }
+  return {
+    dir: positionals[0] ?? '.',
+    follow: values.follow === true,
+    tool: values.tool,
+    since: values.since === undefined ? undefined : parseSince(values.since, now),
+    errors: values.errors === true,
+    json: values.json === true,
+    help: values.help === true,
+  };
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return stat(path).then(
+    (info) => info.isDirectory(),
+    () => false,
+  );
+}
+
+/**
+ * The journal directory `path` names: itself when it holds segments (`journal-*.jsonl`), else its
+ * `journal/` folder. Throws a `not_found` `JournalError` that says what was looked for.
+ */
+export async function resolveJournalDir(path: string): Promise<string> {
+  const { JournalError } = await runtime();
+  if (!(await isDirectory(path))) throw new JournalError(`No journal at ${path}: no such directory.`, 'not_found');
+  const names = await readdir(path);
+  if (names.some((name) => /^journal-\d+\.jsonl$/.test(name))) return path;
+  if (await isDirectory(join(path, 'journal'))) return join(path, 'journal');
+  throw new JournalError(
+    `No journal in ${path}: it holds neither journal-*.jsonl segments nor a journal/ folder. Start the server with MCP_JOURNAL_DIR set to record one.`,
+    'not_found',
+  );
+}
+
+/** What `logs` produces, in order: records, and the lines that are not valid records. */
+export type LogsItem = { kind: 'record'; record: JournalRecord } | { kind: 'corrupt'; line: CorruptLine };
+
+/** What `logs` needs from its caller. */
+export interface LogsDeps {
+  /** Where a relative `dir` starts. */
+  readonly cwd: string;
+  /** Ends `--follow`. */
+  readonly signal?: AbortSignal;
+  /** `--follow` polling period; default 200 ms. */
+  readonly pollMs?: number;
+}
+
+/** The journal's records (and corrupt lines) matching the arguments; with `follow`, until `deps.signal` aborts. */
+export async function* runLogs(args: LogsArgs, deps: LogsDeps): AsyncGenerator<LogsItem> {
+  const dir = await resolveJournalDir(resolve(deps.cwd, args.dir));
+  const { followJournal, readJournal } = await runtime();
+  const corrupt: CorruptLine[] = [];
+  const filter: JournalFilter & { onCorrupt: (line: CorruptLine) => void } = {
+    ...(args.tool === undefined ? {} : { name: args.tool }),
+    ...(args.since === undefined ? {} : { since: args.since }),
+    errorsOnly: args.errors,
+    onCorrupt: (line) => corrupt.push(line),
+  };
+  const records = args.follow
+    ? followJournal(dir, {
+        ...filter,
+        from: 'start',
+        ...(deps.signal === undefined ? {} : { signal: deps.signal }),
+        ...(deps.pollMs === undefined ? {} : { pollMs: deps.pollMs }),
+      })
+    : readJournal(dir, filter);
+  for await (const record of records) {
+    for (let line = corrupt.shift(); line !== undefined; line = corrupt.shift()) yield { kind: 'corrupt', line };
+    yield { kind: 'record', record };
+  }
+  for (let line = corrupt.shift(); line !== undefined; line = corrupt.shift()) yield { kind: 'corrupt', line };
+}
+
+/** One readable line: time, name, status, duration, request id, and the error of a failed call. */
+export function formatRecord(record: JournalRecord): string {
+  const duration = formatDuration(record.durationMs).padStart(8);
+  const error =
+    record.error === undefined ? '' : `  ${record.error.code}: ${record.error.message.replace(/\s+/g, ' ')}`;
+  const name = record.uri ?? record.name;
+  return `${record.ts}  ${name.padEnd(24)}  ${record.status.padEnd(5)}  ${duration}  ${record.requestId}${error}\n`;
+}
+
+/** The warning for a line that is not a valid record. */
+export function formatCorrupt(line: CorruptLine): string {
+  return `mcp-factory logs: skipped ${line.segment} line ${line.line} (byte ${line.offset}): ${line.reason}\n`;
+}
