@@ -31,10 +31,7 @@ export function searchItems(client: ApiClient) {
     output: z.object({ total: z.number().int(), items: z.array(ItemOutput) }),
     annotations: { readOnlyHint: true, openWorldHint: true },
     async run({ query, limit }, ctx) {
-      const { items, total } = await client.searchItems(
-        { text: query, limit },
-        callOptions(ctx),
-      );
+      const { items, total } = await client.searchItems({ text: query, limit }, callOptions(ctx));
       const summary =
         items.length === 0
           ? `No items match "${query}". Try fewer or different words.`
