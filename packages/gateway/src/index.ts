@@ -1,0 +1,6 @@
+/**
+ * @mcp-factory/gateway.
+ *
+ * @module
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * @mcp-factory/harness.
+ *
+ * @module
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * @mcp-factory/registry.
+ *
+ * @module
+ */
+export {};
