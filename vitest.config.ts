@@ -1,3 +1,5 @@
+import { fileURLToPath } from 'node:url';
+
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -20,6 +22,8 @@ export default defineConfig({
           // folders: run them one at a time, which also keeps timing-sensitive checks off a
           // saturated 2-core machine.
           fileParallelism: false,
+          // Servers the suites start journal by default into the state home: keep it in .tmp/, not ~.
+          env: { MCP_FACTORY_STATE_HOME: fileURLToPath(new URL('.tmp/state', import.meta.url)) },
         },
       },
     ],

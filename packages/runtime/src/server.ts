@@ -28,6 +28,7 @@ import type {
 import { CancelledError, ConfigError } from './errors.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
 import { RuntimeCallContext } from './call-context.js';
+import { runtimeHealth } from './observability/health.js';
 import { runtimeMetrics, type RuntimeMetrics } from './observability/metrics.js';
 import { accessLog } from './policies/access-log.js';
 import { metricsPolicy } from './policies/metrics.js';
@@ -242,8 +243,16 @@ export function createServer(options: ServerOptions): McpApp {
       : journalOptions instanceof Journal
         ? journalOptions
         : openJournal({ logger, metrics: metrics ?? false, ...journalOptions });
+  // Readiness (`/readyz`): a journal that cannot write any more makes the server not ready.
+  const unregisterJournalCheck =
+    journal === undefined
+      ? undefined
+      : runtimeHealth().register(`journal:${journal.dir}`, () =>
+          journal.writable ? { ready: true } : { ready: false, detail: 'journal not writable' },
+        );
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
+    unregisterJournalCheck?.();
     closing ??= journal === undefined ? Promise.resolve() : ownsJournal ? journal.close() : journal.flush();
     return closing;
   };

@@ -2,7 +2,7 @@
  * Assembles the server: configuration, the API client and the tools. Tests call `createApp` with
  * a mocked client or a client pointed at the fake upstream.
  */
-import { createLogger, createServer, type Logger, type McpApp } from '@mcp-factory/runtime';
+import { createLogger, createServer, type JournalOptions, type Logger, type McpApp } from '@mcp-factory/runtime';
 
 import pkg from '../package.json' with { type: 'json' };
 import { createApiClient, type ApiClient } from './client.js';
@@ -17,6 +17,12 @@ export interface AppOptions {
   /** Defaults to a real client built from `config`. */
   client?: ApiClient;
   logger?: Logger;
+  /**
+   * The journal of calls (options or `false`); default from the environment (`MCP_JOURNAL_DIR`).
+   * The bin (`src/index.ts`) passes the user's state directory as the default, so a running server
+   * always journals unless `MCP_JOURNAL=off`; tests that call `createApp` get none unless they ask.
+   */
+  journal?: JournalOptions | false;
 }
 
 export function createApp(options: AppOptions = {}): McpApp {
@@ -33,5 +39,6 @@ export function createApp(options: AppOptions = {}): McpApp {
     resources: [toolGuide(pkg.name, tools)],
     prompts: [useTools(pkg.name, tools)],
     logger,
+    ...(options.journal === undefined ? {} : { journal: options.journal }),
   });
 }

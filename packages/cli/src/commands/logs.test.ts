@@ -59,7 +59,7 @@ async function sampleJournal(dir: string): Promise<void> {
 function harness(signal?: AbortSignal) {
   let out = '';
   let err = '';
-  const io: Io = { out: (text) => (out += text), err: (text) => (err += text), interactive: false, cwd, env: {} };
+  const io: Io = { out: (text) => (out += text), err: (text) => (err += text), interactive: false, cwd, env: { MCP_FACTORY_STATE_HOME: join(cwd, 'state') } };
   const prompter = {} as Prompter;
   const run = (...argv: string[]) => main(argv, { io, prompter, ...(signal === undefined ? {} : { signal }) });
   return { run, out: () => out, err: () => err };
@@ -159,16 +159,29 @@ describe('mcp-factory logs', () => {
     );
   });
 
-  it('fails with exit 1 and says why when there is no journal', async () => {
+  it('finds the default journal of a server in the state directory, by name or from its project folder', async () => {
+    await sampleJournal(join(cwd, 'state', 'journals', 'acme__weather'));
+    const byName = harness();
+    expect(await byName.run('logs', '@acme/weather')).toBe(0);
+    expect(byName.out().split('\n')).toHaveLength(4);
+    await mkdir(join(cwd, 'weather'));
+    await writeFile(join(cwd, 'weather', 'package.json'), JSON.stringify({ name: '@acme/weather' }));
+    const byProject = harness();
+    expect(await byProject.run('logs', 'weather')).toBe(0);
+    expect(byProject.out()).toBe(byName.out());
+  });
+
+  it('fails with exit 1 and says where it looked when there is no journal', async () => {
     const h = harness();
-    expect(await h.run('logs', 'nowhere')).toBe(1);
+    expect(await h.run('logs', './nowhere')).toBe(1);
     expect(h.err()).toBe(`mcp-factory: No journal at ${join(cwd, 'nowhere')}: no such directory.\n`);
+    const byName = harness();
+    expect(await byName.run('logs', 'nowhere')).toBe(1);
+    expect(byName.err()).toContain(`looked in ${join(cwd, 'state', 'journals', 'nowhere')}.`);
     await mkdir(join(cwd, 'project'));
     const empty = harness();
     expect(await empty.run('logs', 'project')).toBe(1);
-    expect(empty.err()).toMatch(
-      /No journal in .*project: it holds neither journal-\*\.jsonl segments nor a journal\/ folder/,
-    );
+    expect(empty.err()).toContain(`looked in ${join(cwd, 'project')}, ${join(cwd, 'project', 'journal')}.`);
   });
 
   it('refuses bad usage with exit 2', async () => {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -18,7 +18,8 @@ export const LOGS_USAGE = `Usage: mcp-factory logs [dir] [options]
 
 Prints the journal of calls a server wrote (run it with MCP_JOURNAL_DIR set): one line per
 tools/call, resources/read or prompts/get with its time, name, status, duration, request id and
-error. [dir] is the journal's directory, or a server project holding it in journal/ (default: .).
+error. [dir] is the journal's directory, a server project (its journal/ folder, or its default
+journal in the state directory), or a server's name (default: .).
 
 Options:
   -f, --follow          keep printing calls as they are journaled (Ctrl-C to stop)
@@ -107,18 +108,50 @@ async function isDirectory(path: string): Promise<boolean> {
   );
 }
 
+/** A bare server name (`weather`, `@acme/weather`), as opposed to a path. */
+const SERVER_NAME = /^(@[a-z0-9][a-z0-9._-]*\/)?[a-z0-9][a-z0-9._-]*$/i;
+
+async function packageName(dir: string): Promise<string | undefined> {
+  try {
+    const pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { name?: unknown };
+    return typeof pkg.name === 'string' ? pkg.name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * The journal directory `path` names: itself when it holds segments (`journal-*.jsonl`), else its
- * `journal/` folder. Throws a `not_found` `JournalError` that says what was looked for.
+ * The journal directory `given` names, tried in order: a directory holding segments
+ * (`journal-*.jsonl`); a folder with a `journal/` inside; a server project (its `package.json`
+ * name) whose default journal is in the state directory; a bare server name, likewise. Throws a
+ * `not_found` `JournalError` that lists what was looked for.
  */
-export async function resolveJournalDir(path: string): Promise<string> {
-  const { JournalError } = await runtime();
-  if (!(await isDirectory(path))) throw new JournalError(`No journal at ${path}: no such directory.`, 'not_found');
-  const names = await readdir(path);
-  if (names.some((name) => /^journal-\d+\.jsonl$/.test(name))) return path;
-  if (await isDirectory(join(path, 'journal'))) return join(path, 'journal');
+export async function resolveJournalDir(
+  given: string,
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
+  const { JournalError, defaultJournalDir } = await runtime();
+  const path = resolve(cwd, given);
+  const looked: string[] = [];
+  const hasSegments = async (dir: string) =>
+    (await isDirectory(dir)) && (await readdir(dir)).some((name) => /^journal-\d+\.jsonl$/.test(name));
+  const candidates: string[] = [];
+  if (await isDirectory(path)) {
+    candidates.push(path, join(path, 'journal'));
+    const name = await packageName(path);
+    if (name !== undefined && SERVER_NAME.test(name)) candidates.push(defaultJournalDir(name, env));
+  } else if (SERVER_NAME.test(given)) {
+    candidates.push(defaultJournalDir(given, env));
+  } else {
+    throw new JournalError(`No journal at ${path}: no such directory.`, 'not_found');
+  }
+  for (const candidate of candidates) {
+    if (await hasSegments(candidate)) return candidate;
+    looked.push(candidate);
+  }
   throw new JournalError(
-    `No journal in ${path}: it holds neither journal-*.jsonl segments nor a journal/ folder. Start the server with MCP_JOURNAL_DIR set to record one.`,
+    `No journal found; looked in ${looked.join(', ')}. Servers journal to MCP_JOURNAL_DIR when set, else (generated servers) to their folder in the state directory; name the directory or the server.`,
     'not_found',
   );
 }
@@ -130,6 +163,8 @@ export type LogsItem = { kind: 'record'; record: JournalRecord } | { kind: 'corr
 export interface LogsDeps {
   /** Where a relative `dir` starts. */
   readonly cwd: string;
+  /** Where the state directory is (`MCP_FACTORY_STATE_HOME`, `XDG_STATE_HOME`); default `process.env`. */
+  readonly env?: NodeJS.ProcessEnv;
   /** Ends `--follow`. */
   readonly signal?: AbortSignal;
   /** `--follow` polling period; default 200 ms. */
@@ -138,7 +173,7 @@ export interface LogsDeps {
 
 /** The journal's records (and corrupt lines) matching the arguments; with `follow`, until `deps.signal` aborts. */
 export async function* runLogs(args: LogsArgs, deps: LogsDeps): AsyncGenerator<LogsItem> {
-  const dir = await resolveJournalDir(resolve(deps.cwd, args.dir));
+  const dir = await resolveJournalDir(args.dir, deps.cwd, deps.env);
   const { followJournal, readJournal } = await runtime();
   const corrupt: CorruptLine[] = [];
   const filter: JournalFilter & { onCorrupt: (line: CorruptLine) => void } = {

@@ -56,3 +56,24 @@ describe('journal configuration from the environment', () => {
     );
   });
 });
+
+describe('the default directory and MCP_JOURNAL', () => {
+  test('a caller default turns the journal on; MCP_JOURNAL_DIR wins over it', () => {
+    expect(journalOptionsFromEnv({}, { dir: '/state/j' })).toEqual({ dir: '/state/j' });
+    expect(journalOptionsFromEnv({ MCP_JOURNAL_DIR: '/x' }, { dir: '/state/j' })).toEqual({ dir: '/x' });
+    expect(journalOptionsFromEnv({ MCP_JOURNAL_FSYNC: 'always' }, { dir: '/state/j' })).toEqual({
+      dir: '/state/j',
+      fsync: 'always',
+    });
+  });
+
+  test('MCP_JOURNAL=off turns it off whatever else is set', () => {
+    for (const off of ['off', 'OFF', '0', 'false']) {
+      expect(journalOptionsFromEnv({ MCP_JOURNAL: off, MCP_JOURNAL_DIR: '/x' }, { dir: '/state/j' })).toBeUndefined();
+    }
+    expect(journalOptionsFromEnv({ MCP_JOURNAL: 'on' }, { dir: '/state/j' })).toEqual({ dir: '/state/j' });
+    expect(() => journalOptionsFromEnv({ MCP_JOURNAL: 'maybe' })).toThrow(
+      new ConfigError('MCP_JOURNAL must be "on" or "off", got "maybe".'),
+    );
+  });
+});

@@ -1,10 +1,13 @@
 /**
- * The journal's configuration from the environment. The journal is off unless `MCP_JOURNAL_DIR`
- * is set; the other variables tune it:
+ * The journal's configuration from the environment. The journal is on when `MCP_JOURNAL_DIR` is
+ * set, or when the caller passes a default directory (generated servers pass one in the user's
+ * state directory, see `defaultJournalDir`); `MCP_JOURNAL=off` turns it off either way. The other
+ * variables tune it:
  *
  * | variable                          | meaning                                        | default  |
  * | --------------------------------- | ---------------------------------------------- | -------- |
- * | `MCP_JOURNAL_DIR`                 | the journal's directory (enables journaling)   | off      |
+ * | `MCP_JOURNAL`                     | `off` disables journaling                      | on       |
+ * | `MCP_JOURNAL_DIR`                 | the journal's directory (enables journaling)   | caller's |
  * | `MCP_JOURNAL_FSYNC`               | `always`, `interval` or `off`                  | interval |
  * | `MCP_JOURNAL_FSYNC_INTERVAL_MS`   | group-commit period of `interval` (≤ 1000)     | 100      |
  * | `MCP_JOURNAL_MAX_SEGMENT_BYTES`   | rotate before a segment passes this size       | 16 MiB   |
@@ -44,12 +47,27 @@ function integer(env: NodeJS.ProcessEnv, name: string, min: number, max: number)
   return parsed;
 }
 
+/** What the caller of `journalOptionsFromEnv` supplies. */
+export interface JournalEnvDefaults {
+  /** The directory to journal to when `MCP_JOURNAL_DIR` is not set; without it, no journal then. */
+  readonly dir?: string;
+}
+
 /**
- * The journal options the environment asks for, or `undefined` when `MCP_JOURNAL_DIR` is not set.
- * Throws a `ConfigError` that names the variable and what it accepts.
+ * The journal options the environment asks for, or `undefined` for no journal: `MCP_JOURNAL=off`,
+ * or neither `MCP_JOURNAL_DIR` nor `defaults.dir`. Throws a `ConfigError` that names the variable
+ * and what it accepts.
  */
-export function journalOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): JournalOptions | undefined {
-  const dir = value(env, 'MCP_JOURNAL_DIR');
+export function journalOptionsFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  defaults: JournalEnvDefaults = {},
+): JournalOptions | undefined {
+  const switchText = value(env, 'MCP_JOURNAL')?.toLowerCase();
+  if (switchText !== undefined && !['on', 'off', '1', '0', 'true', 'false'].includes(switchText)) {
+    throw new ConfigError(`MCP_JOURNAL must be "on" or "off", got ${JSON.stringify(switchText)}.`);
+  }
+  if (switchText === 'off' || switchText === '0' || switchText === 'false') return undefined;
+  const dir = value(env, 'MCP_JOURNAL_DIR') ?? defaults.dir;
   if (dir === undefined) {
     const stray = VARIABLES.filter((name) => value(env, name) !== undefined);
     if (stray.length > 0) {

@@ -160,6 +160,11 @@ export interface StdioConnection extends Connection {
   stderr(): string;
 }
 
+function stateHome(): Record<string, string> {
+  const home = process.env.MCP_FACTORY_STATE_HOME;
+  return home === undefined ? {} : { MCP_FACTORY_STATE_HOME: home };
+}
+
 /** Spawns `command args` (no shell) and connects the official client over its stdio. */
 export async function connectStdio(
   command: string,
@@ -169,7 +174,9 @@ export async function connectStdio(
   const transport = new StdioClientTransport({
     command,
     args: [...args],
-    env: { ...getDefaultEnvironment(), ...options.env },
+    // The SDK passes only a safe list of variables; the state home goes along so servers under test
+    // keep their default journal where the test run says (not in the user's real state directory).
+    env: { ...getDefaultEnvironment(), ...stateHome(), ...options.env },
     stderr: 'pipe',
     ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
   });

@@ -1,10 +1,12 @@
 // End-to-end over stdio: spawn the built server and talk to it with the official client.
 import { spawn } from 'node:child_process';
 
+import { defaultJournalDir, readJournal, type JournalRecord } from '@mcp-factory/runtime';
 import type { FakeUpstream } from '@mcp-factory/runtime/fake';
 import { connectStdio } from '@mcp-factory/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import pkg from '../../package.json' with { type: 'json' };
 import { FAKE_API_KEY, startFakeApi } from '../../fake/upstream.js';
 import { BIN } from './helpers.js';
 
@@ -13,6 +15,16 @@ beforeAll(async () => {
   fake = await startFakeApi();
 });
 afterAll(() => fake.close());
+
+async function journaled(dir: string): Promise<JournalRecord[]> {
+  const records: JournalRecord[] = [];
+  try {
+    for await (const record of readJournal(dir)) records.push(record);
+  } catch (error) {
+    if ((error as { failure?: string }).failure !== 'not_found') throw error;
+  }
+  return records;
+}
 
 describe('stdio', () => {
   it('serves tools to the official client and keeps stdout for the protocol', async () => {
@@ -28,6 +40,25 @@ describe('stdio', () => {
       await connection.close();
     }
     expect(connection.stderr()).toContain('"msg":"call finished"');
+  });
+
+  it('journals every call by default, in its folder of the state directory, without the API key', async () => {
+    const dir = defaultJournalDir(pkg.name);
+    const before = await journaled(dir);
+    const connection = await connectStdio(process.execPath, [BIN], {
+      env: { API_BASE_URL: fake.url, API_KEY: FAKE_API_KEY },
+    });
+    try {
+      await connection.client.callTool({ name: 'get_item', arguments: { id: 'itm_3' } });
+    } finally {
+      await connection.close();
+    }
+    const records = (await journaled(dir)).slice(before.length);
+    expect(records.map((record) => [record.method, record.name, record.status])).toEqual([
+      ['tools/call', 'get_item', 'ok'],
+    ]);
+    expect(records[0]?.exchanges?.length).toBeGreaterThan(0);
+    expect(JSON.stringify(records)).not.toContain(FAKE_API_KEY);
   });
 
   it('answers raw frames with JSON-RPC only and exits cleanly on stdin EOF', async () => {
