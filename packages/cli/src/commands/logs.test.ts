@@ -59,7 +59,13 @@ async function sampleJournal(dir: string): Promise<void> {
 function harness(signal?: AbortSignal) {
   let out = '';
   let err = '';
-  const io: Io = { out: (text) => (out += text), err: (text) => (err += text), interactive: false, cwd, env: { MCP_FACTORY_STATE_HOME: join(cwd, 'state') } };
+  const io: Io = {
+    out: (text) => (out += text),
+    err: (text) => (err += text),
+    interactive: false,
+    cwd,
+    env: { MCP_FACTORY_STATE_HOME: join(cwd, 'state') },
+  };
   const prompter = {} as Prompter;
   const run = (...argv: string[]) => main(argv, { io, prompter, ...(signal === undefined ? {} : { signal }) });
   return { run, out: () => out, err: () => err };
