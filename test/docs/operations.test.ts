@@ -5,6 +5,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
+import { RUNTIME_VARIABLES } from '@mcp-factory/runtime';
 import { describe, expect, it } from 'vitest';
 
 import { REPO } from '../helpers/index.js';
@@ -57,6 +58,12 @@ describe('OPERATIONS.md of the api template', () => {
       [...documented].filter((name) => !read.has(name) && name !== 'XDG_STATE_HOME').sort(),
       'documented but not read',
     ).toEqual([]);
+  });
+
+  it('the settings file accepts exactly the MCP_ variables the runtime reads', async () => {
+    const read = [...(await runtimeVariables())].filter((name) => name.startsWith('MCP_'));
+    expect(read.filter((name) => !RUNTIME_VARIABLES.has(name)).sort(), 'read but refused in a file').toEqual([]);
+    expect([...RUNTIME_VARIABLES].filter((name) => !read.includes(name)).sort(), 'accepted but never read').toEqual([]);
   });
 
   it('is linked from the README of the base project and of every preset', async () => {

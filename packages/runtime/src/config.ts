@@ -41,6 +41,8 @@ export function usage(bin: string): string {
 Serves this MCP server over stdio (default) or Streamable HTTP at /mcp.
 
 Options:
+      --config <file>            settings file: .env lines or a .json object of the variables below
+                                 (env MCP_CONFIG_FILE); the environment wins over it
   -t, --transport <stdio|http>   transport (env MCP_TRANSPORT; default stdio)
   -p, --port <n>                 HTTP port, 0 for any free port (env PORT; default 3000)
       --host <addr>              HTTP bind address (env HOST; default 127.0.0.1)
@@ -108,6 +110,7 @@ export function parseCommandLine(
       strict: true,
       allowPositionals: false,
       options: {
+        config: { type: 'string' },
         transport: { type: 'string', short: 't' },
         port: { type: 'string', short: 'p' },
         host: { type: 'string' },

@@ -42,6 +42,7 @@ export { toFactoryError } from './policies/error-boundary.js';
 export { InflightRegistry } from './policies/inflight.js';
 export { ERROR_META_KEY, toToolResult, toResourceResult, toPromptResult, toolErrorResult } from './results.js';
 export { parseCommandLine, usage, type ServeOptions, type ParsedCommandLine } from './config.js';
+export { applyConfigFile, configFilePath, readConfigFile, RUNTIME_VARIABLES } from './config-file.js';
 export { serve, serveOptionsFrom, type ServeAppOptions, type ServerHandle } from './serve.js';
 export { runMain, type RunMainOptions, type RunningServer } from './main.js';
 export { serveStdio, type ServeStdioOptions, type StdioHandle } from './transports/stdio.js';

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer as createNetServer, type Server as NetServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -335,6 +336,34 @@ describe('runMain in process', () => {
     const io = capture();
     await runMain(app, { ...io.options, argv: ['-v'], env: {} });
     expect(io.out).toEqual(['0.0.1\n']);
+  });
+
+  test('--config layers a settings file under the environment before the app is built', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'runmain-config-'));
+    try {
+      const file = join(dir, 'server.env');
+      await writeFile(file, 'API_BASE_URL=http://127.0.0.1:9\nMCP_JOURNAL=off\nLOG_LEVEL=debug\n');
+      const io = capture();
+      const env: NodeJS.ProcessEnv = { LOG_LEVEL: 'warn' };
+      let seen: string | undefined;
+      await runMain(
+        () => {
+          seen = env.API_BASE_URL;
+          return app;
+        },
+        { ...io.options, argv: ['--config', file, '--help'], env },
+      );
+      expect(seen).toBe('http://127.0.0.1:9');
+      expect(env).toMatchObject({ MCP_JOURNAL: 'off', LOG_LEVEL: 'warn' });
+      expect(io.codes).toEqual([]);
+      await writeFile(file, 'MCP_RATE_LIMITS=5/s\n');
+      const bad = capture();
+      await runMain(app, { ...bad.options, argv: ['--config', file], env: {} });
+      expect(bad.codes).toEqual([2]);
+      expect(bad.err).toEqual([`server: ${file}: unknown setting MCP_RATE_LIMITS (did you mean MCP_RATE_LIMIT?).\n`]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   test('exits 2 on a bad flag, naming the app', async () => {

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { applyConfigFile } from './config-file.js';
 import { parseCommandLine, usage, type ServeOptions } from './config.js';
 import { isMcpFactoryError } from './errors.js';
 import { serveMetricsPort } from './observability/metrics-server.js';
@@ -52,8 +53,12 @@ export async function runMain(
     return undefined;
   };
 
+  const argv = options.argv ?? process.argv.slice(2);
+  const env = options.env ?? process.env;
   let app: McpApp;
   try {
+    // Before the app is built: its own configuration (API keys, base URLs) may come from the file too.
+    applyConfigFile(argv, env);
     app = typeof appOrCreate === 'function' ? await appOrCreate() : appOrCreate;
   } catch (error) {
     return fail(options.bin ?? 'server', error);
@@ -62,7 +67,7 @@ export async function runMain(
 
   let parsed;
   try {
-    parsed = parseCommandLine(options.argv ?? process.argv.slice(2), options.env ?? process.env);
+    parsed = parseCommandLine(argv, env);
   } catch (error) {
     return fail(bin, error);
   }
