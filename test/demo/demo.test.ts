@@ -18,10 +18,12 @@ describe('npm start', () => {
       'start server + connect',
       'tools/list',
       'tools/call',
+      'journal',
     ]) {
       expect(result.stdout).toMatch(new RegExp(`^ok\\s+${step.replace(/[+/]/g, '\\$&')}\\s`, 'm'));
     }
     expect(result.stdout).toMatch(/search_items\(\{"query":"red"\}\) → 2 item\(s\) match "red"/);
+    expect(result.stdout).toMatch(/1 call\(s\) recorded; #1 search_items ok in [\d.]+ ms, 1 upstream request\(s\)/);
     expect(result.stdout).toMatch(/The factory made a working MCP server in \d/);
   });
 });

@@ -224,7 +224,9 @@ export async function runDemo(args: DemoArgs, deps: DemoDeps): Promise<DemoRepor
       return connection;
     };
     await step('start server + connect', async () => {
-      const live = await connectStdio(process.execPath, [join(dir, 'dist', 'index.cjs')], { env: fake?.env ?? {} });
+      // The journal goes into the project (not the user's state directory): the demo's folder is temporary.
+      const env = { ...(fake?.env ?? {}), MCP_JOURNAL_DIR: join(dir, 'journal'), MCP_JOURNAL_FSYNC: 'always' };
+      const live = await connectStdio(process.execPath, [join(dir, 'dist', 'index.cjs')], { env });
       connection = live;
       cleanups.push(() => live.close());
       const info = live.client.getServerVersion();
@@ -243,12 +245,21 @@ export async function runDemo(args: DemoArgs, deps: DemoDeps): Promise<DemoRepor
       if (result.isError === true) throw new Error(`${call.name} returned an error: ${text}`);
       return `${call.name}(${JSON.stringify(call.arguments)}) → ${text.split('\n')[0]?.slice(0, 80) ?? ''}`;
     });
+    await step('journal', async () => {
+      const { readJournal } = await import('@mcp-factory/runtime');
+      const records = [];
+      for await (const record of readJournal(join(dir, 'journal'))) records.push(record);
+      const last = records.at(-1);
+      if (last === undefined) throw new Error(`no call was journaled in ${join(dir, 'journal')}`);
+      const attempts = last.exchanges?.length ?? 0;
+      return `${records.length} call(s) recorded; #${last.seq} ${last.name} ${last.status} in ${last.durationMs.toFixed(1)} ms, ${attempts} upstream request(s)`;
+    });
   } catch (error) {
     if (!(error instanceof StepFailed)) throw error;
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup();
   }
-  const ok = steps.every((entry) => entry.ok) && steps.length === 9;
+  const ok = steps.every((entry) => entry.ok) && steps.length === 10;
   const kept = args.dir !== undefined || args.keep || !ok;
   if (!kept && base !== undefined) await rm(base, { recursive: true, force: true });
   return { ok, dir, kept, steps, totalMs: performance.now() - started };
