@@ -12,18 +12,29 @@ import { ScaffoldError } from '@mcp-factory/scaffold';
 import { describeDemoReport, DEMO_USAGE, parseDemoArgs, runDemo } from './commands/demo.js';
 import { formatCorrupt, formatRecord, isJournalError, LOGS_USAGE, parseLogsArgs, runLogs } from './commands/logs.js';
 import { describeNewResult, NEW_USAGE, parseNewArgs, runNew } from './commands/new.js';
+import { COMMAND_TABLE } from './commands/tables.js';
 import { describeTemplates, runTemplates } from './commands/templates.js';
 import { CliError } from './errors.js';
 import type { Io } from './io.js';
 import type { Prompter } from './prompter.js';
 
+const BUILT_IN: ReadonlyArray<readonly [string, string]> = [
+  ['new [name]', 'create an MCP server project from a template'],
+  ['templates', 'list templates and their options'],
+  ['demo', 'generate, build, test, run and call a server end to end (no keys, no network)'],
+  ['logs [dir]', 'print (or --follow) the journal of calls a server recorded'],
+];
+
+function commandLines(): string {
+  const rows = [...BUILT_IN, ...Object.values(COMMAND_TABLE).map((spec) => [spec.synopsis, spec.summary] as const)];
+  const width = Math.max(...rows.map(([left]) => left.length)) + 2;
+  return rows.map(([left, right]) => `  ${left.padEnd(width)}${right}`).join('\n');
+}
+
 const USAGE = `Usage: mcp-factory <command> [options]
 
 Commands:
-  new [name]    create an MCP server project from a template
-  templates     list templates and their options
-  demo          generate, build, test, run and call a server end to end (no keys, no network)
-  logs [dir]    print (or --follow) the journal of calls a server recorded
+${commandLines()}
 
 Options:
   -h, --help      show help (also "mcp-factory <command> --help")
@@ -43,6 +54,9 @@ export interface MainDeps {
   templatesRoot?: string;
   /** Ends long-running commands (`logs --follow`); without it they run until the process is stopped. */
   signal?: AbortSignal;
+  /** Standard streams for commands that speak MCP over stdio; default the process's. */
+  stdin?: NodeJS.ReadableStream;
+  stdout?: NodeJS.WritableStream;
 }
 
 /** Runs one command line; resolves with the exit code (0 ok, 1 failure, 2 usage). */
@@ -99,8 +113,17 @@ export async function main(argv: readonly string[], deps: MainDeps): Promise<num
         }
         return 0;
       }
-      default:
-        throw new CliError(`Unknown command "${command}".\n\n${USAGE}`);
+      default: {
+        const spec = Object.hasOwn(COMMAND_TABLE, command) ? COMMAND_TABLE[command] : undefined;
+        if (spec === undefined) throw new CliError(`Unknown command "${command}".\n\n${USAGE}`);
+        return await spec.run(rest, {
+          io,
+          stdin: deps.stdin ?? process.stdin,
+          stdout: deps.stdout ?? process.stdout,
+          ...common,
+          ...(deps.signal === undefined ? {} : { signal: deps.signal }),
+        });
+      }
     }
   } catch (error) {
     if (error instanceof CliError) {
