@@ -183,5 +183,6 @@ export function formatToolResult(result: {
   });
   if (parts.length === 0 && result.structuredContent !== undefined)
     parts.push(JSON.stringify(result.structuredContent, null, 2));
-  return `${parts.join('\n')}\n`;
+  const text = parts.join('\n');
+  return text.endsWith('\n') ? text : `${text}\n`;
 }
