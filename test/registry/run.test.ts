@@ -86,6 +86,20 @@ describe('mcp-factory run', () => {
       });
       expect(malformed.status).toBe(400);
       expect(((await malformed.json()) as { error: { code: number } }).error.code).toBe(-32700);
+      // The bridged server registered by URL: inspected and called over HTTP, the header's value from $X_API_KEY.
+      const added = await box.cli(['add', 'remote', '--url', url, '--header', 'X-Api-Key']);
+      expect(added.code, show(added)).toBe(0);
+      const inspected = await box.cli(['inspect', 'remote'], { X_API_KEY: 'k' });
+      expect(inspected.code, show(inspected)).toBe(0);
+      expect(inspected.stdout).toMatch(/remote: mcp-servers\/everything .* — \d+ tools/);
+      const called = await box.cli(['call', 'remote', 'echo', '--arg', 'message=over http'], { X_API_KEY: 'k' });
+      expect(called.code, show(called)).toBe(0);
+      expect(called.stdout).toBe('Echo: over http\n');
+      const info = await box.cli(['info', 'remote']);
+      expect(info.stdout).toMatch(
+        /Transport:\s+http\s+http:\/\/127\.0\.0\.1:\d+\/mcp\n\s+header X-Api-Key ← \$X_API_KEY/,
+      );
+      expect(info.stdout).toMatch(/X_API_KEY \(required, secret\)/);
       // Nothing but the server's protocol traffic could go to stdout, and the bridge writes none there.
       expect(stdout).toBe('');
     } finally {
