@@ -95,7 +95,7 @@ describe('registry against the reference servers', () => {
     expect(result.stdout).toMatch(/ {2}echo — Echoes back the input string\n\s+\{\n\s+"type": "object"/);
     expect(result.stdout).toMatch(/Prompts \(4\):/);
     const memory = await box.cli(['info', 'memory']);
-    expect(memory.stdout).toMatch(/Config:\n {2}MEMORY_FILE_PATH \(required\)/);
+    expect(memory.stdout).toMatch(/Config:\n {2}MEMORY_FILE_PATH \(optional\)/);
   });
 
   it('calls tools and prints results; --arg values are typed by the cached schema', async () => {
@@ -182,20 +182,24 @@ describe('registry against the reference servers', () => {
       >;
       expect(Object.keys(doc[key]!).sort()).toEqual(['everything', 'memory', 'mine']);
       expect(doc[key]!.everything!.args).toEqual([expect.stringContaining('server-everything'), 'stdio']);
-      expect(doc[key]!.memory!.env!.MEMORY_FILE_PATH).toMatch(/MEMORY_FILE_PATH/);
+      // MEMORY_FILE_PATH was declared optional (--env): not exported, and the user is told.
+      expect(doc[key]!.memory!.env).toBeUndefined();
+      expect(result.stderr).toMatch(/optional variable MEMORY_FILE_PATH not exported/);
     }
-    const printed = await box.cli(['export', 'memory', '--to', 'claude-code']);
+    const secretive = await box.cli(['add', 'secretive', '--secret', 'API_TOKEN', '--', 'node', 'server.js']);
+    expect(secretive.code, show(secretive)).toBe(0);
+    const printed = await box.cli(['export', 'memory', 'secretive', '--to', 'claude-code'], {
+      API_TOKEN: 'sk-never-written',
+    });
     expect(printed.code, show(printed)).toBe(0);
     expect(JSON.parse(printed.stdout)).toEqual({
       mcpServers: {
-        memory: {
-          type: 'stdio',
-          command: 'node',
-          args: [expect.stringContaining('server-memory')],
-          env: { MEMORY_FILE_PATH: '${MEMORY_FILE_PATH}' },
-        },
+        memory: { type: 'stdio', command: 'node', args: [expect.stringContaining('server-memory')] },
+        secretive: { type: 'stdio', command: 'node', args: ['server.js'], env: { API_TOKEN: '${API_TOKEN}' } },
       },
     });
+    expect(printed.stdout).not.toContain('sk-never-written');
+    expect((await box.cli(['remove', 'secretive'])).code).toBe(0);
     const local = await box.cli(['export', 'memory', '--to', 'server-json']);
     expect(local.code).toBe(1);
     expect(local.stderr).toMatch(/server.json needs a published package/);

@@ -48,9 +48,18 @@ function primary(entry: ServerEntry): Transport {
   return transport;
 }
 
-function envNames(entry: ServerEntry, transport: Transport): string[] {
+/** Variables to reference: required config plus undeclared transport variables; optional ones are left out. */
+function envNames(entry: ServerEntry, transport: Transport, warnings: string[]): string[] {
   if (transport.type !== 'stdio') return [];
-  return [...new Set([...transport.env, ...entry.config.map((item) => item.name)])];
+  const optional = entry.config.filter((item) => !item.required).map((item) => item.name);
+  for (const name of optional) {
+    warnings.push(
+      `${entry.name}: optional variable ${name} not exported (an unset reference would pass an empty value); add it if you use it.`,
+    );
+  }
+  return [...new Set([...transport.env, ...entry.config.map((item) => item.name)])].filter(
+    (name) => !optional.includes(name),
+  );
 }
 
 function isSecret(entry: ServerEntry, name: string): boolean {
@@ -89,7 +98,7 @@ function clientServer(
     }
   };
   if (transport.type === 'stdio') {
-    const names = envNames(entry, transport);
+    const names = envNames(entry, transport, warnings);
     const env = Object.fromEntries(names.map((name) => [name, reference(name)]));
     return {
       ...(format === 'claude-code' || format === 'vscode' ? { type: 'stdio' } : {}),

@@ -130,8 +130,8 @@ const add = command('add', {
   --url <url>           a Streamable HTTP server
   --header NAME[=VAR]   a header whose value comes from $VAR at connection time (default VAR: NAME
                         uppercased, e.g. X-Api-Key → X_API_KEY); repeatable
-  --env NAME            an environment variable passed to a stdio server; repeatable
-  --secret NAME         like --env, marked secret; repeatable
+  --env NAME            an environment variable passed to a stdio server when set; repeatable
+  --secret NAME         like --env, but required and secret; repeatable
   --cwd <dir>           working directory of a stdio server
   --description <text>
   --project             store in ./.mcp-factory/registry.json instead of the user registry
@@ -158,7 +158,7 @@ Values are never stored, only names.
     const secrets = new Set(args.lists.get('secret') ?? []);
     const config: NewEntry['config'] = envNames.map((variable) => ({
       name: variable,
-      required: true,
+      required: secrets.has(variable),
       secret: secrets.has(variable),
     }));
     let transport: NewEntry['transports'][number];
