@@ -47,6 +47,7 @@ beforeAll(async () => {
   // servers of this project
   "mcpServers": {
     "everything-from-config": { "command": "node", "args": [${JSON.stringify(REFERENCE.everything)}, "stdio"] },
+    "crasher": { "command": "node", "args": ["-e", "console.error('crasher: cannot open its database'); process.exit(2)"] },
   },
 }`,
   );
@@ -60,7 +61,7 @@ afterAll(async () => {
 
 describe('mcp-factory discover', () => {
   it('registers what each source found and reports each broken source with its reason', async () => {
-    const result = await box.cli(['discover']);
+    const result = await box.cli(['discover', '--inspect']);
     expect(result.code, show(result)).toBe(0);
     const out = result.stdout;
     expect(out).toMatch(/^factory-projects: my-everything$/m);
@@ -69,9 +70,16 @@ describe('mcp-factory discover', () => {
     expect(out).toMatch(/! .*half-installed\/package\.json: entry file dist\/cli\.js is missing/);
     expect(out).toMatch(/^server-json: nothing found$/m);
     expect(out).toMatch(/! .*server\.json: not a server\.json \(name: /);
-    expect(out).toMatch(/^client-configs: everything-from-config$/m);
+    expect(out).toMatch(/^client-configs: everything-from-config, crasher$/m);
     expect(out).toMatch(/! .*\.cursor\/mcp\.json: not valid JSON\(C\)/);
-    expect(out).toMatch(/added 3, updated 0, kept 0/);
+    expect(out).toMatch(/added 4, updated 0, kept 0/);
+    // --inspect: the server that does not start is reported with its stderr; the others are inspected.
+    expect(out).toMatch(/^inspect my-everything: ok, \d+ tools, \d+ tokens$/m);
+    expect(out).toMatch(/^inspect @modelcontextprotocol\/server-memory: ok, 9 tools/m);
+    expect(out).toMatch(/^inspect everything-from-config: ok, 1\d tools/m);
+    expect(out).toMatch(
+      /^inspect crasher: FAILED: could not connect to crasher[\s\S]*crasher: cannot open its database/m,
+    );
 
     const list = await box.cli(['list']);
     expect(list.stdout).toMatch(/my-everything\s+stdio\s+factory-project/);

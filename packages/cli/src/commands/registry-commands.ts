@@ -99,6 +99,21 @@ function warnMissing(entry: ScopedEntry, io: Io): void {
     io.err(`mcp-factory: ${entry.name} needs ${missing.join(', ')} in the environment; starting anyway.\n`);
 }
 
+/** Inspects the entry called `name` and stores the result (pins, changes) where it lives. */
+async function inspectAndStore(catalog: Catalog, name: string, io: Io, accept: boolean) {
+  const entry = await catalog.get(name);
+  warnMissing(entry, io);
+  const inspection = await inspectTarget(resolveEntry(entry, { env: io.env }), {
+    baseEnv: baseEnv(io.env),
+    label: entry.name,
+  });
+  let changes: ReturnType<typeof applyInspection> = [];
+  const updated = await catalog.modify(entry.name, (stored) => {
+    changes = applyInspection(stored, inspection, { accept });
+  });
+  return { entry: updated, cache: inspection.cache, changes };
+}
+
 const list = command('list', {
   synopsis: 'list [--json]',
   summary: 'list registered MCP servers',
@@ -235,11 +250,15 @@ const discoverCommand = command('discover', {
 Options:
   --dry-run   report without registering
   --project   register into ./.mcp-factory/registry.json
+  --inspect   then inspect each server found (one that does not start is reported, the rest go on)
   --json      print the result as JSON
 `,
-  flags: { booleans: ['json', 'dry-run', 'project'] },
+  flags: { booleans: ['json', 'dry-run', 'project', 'inspect'] },
   async run(args, { io }) {
     if (args.positionals.length > 0) throw new CliError('discover: takes no arguments.');
+    if (args.booleans.has('inspect') && args.booleans.has('dry-run')) {
+      throw new CliError('discover: --inspect registers what it inspects; it cannot be combined with --dry-run.');
+    }
     const result = await discover({ cwd: io.cwd, home: io.env.HOME ?? homedir(), env: io.env });
     let saved: { added: string[]; updated: string[]; kept: string[] } | undefined;
     if (!args.booleans.has('dry-run')) {
@@ -265,11 +284,33 @@ Options:
         }
       }
     }
-    io.out(
-      args.booleans.has('json')
-        ? `${JSON.stringify({ ...result, ...(saved === undefined ? {} : { saved }) }, null, 2)}\n`
-        : formatDiscovery(result, saved),
-    );
+    const inspected: Array<{ name: string; ok: boolean; detail: string }> = [];
+    if (args.booleans.has('inspect')) {
+      const catalog = catalogOf(io);
+      for (const server of result.servers) {
+        try {
+          const { cache, changes } = await inspectAndStore(catalog, server.name, io, false);
+          const changed = changes.filter((change) => change.kind === 'changed').length;
+          inspected.push({
+            name: server.name,
+            ok: changed === 0,
+            detail: `${cache.tools.length} tools, ${cache.toolsTokens} tokens${changed === 0 ? '' : `; ${changed} tool definition(s) CHANGED since pinned`}`,
+          });
+        } catch (error) {
+          if (!isRegistryError(error)) throw error;
+          inspected.push({ name: server.name, ok: false, detail: error.message });
+        }
+      }
+    }
+    if (args.booleans.has('json')) {
+      const extra = { ...(saved === undefined ? {} : { saved }), ...(inspected.length === 0 ? {} : { inspected }) };
+      io.out(`${JSON.stringify({ ...result, ...extra }, null, 2)}\n`);
+    } else {
+      io.out(formatDiscovery(result, saved));
+      for (const item of inspected) {
+        io.out(`inspect ${item.name}: ${item.ok ? 'ok, ' : 'FAILED: '}${item.detail.split('\n').join('\n    ')}\n`);
+      }
+    }
     return 0;
   },
 });
@@ -285,18 +326,11 @@ Options:
 `,
   flags: { booleans: ['accept', 'json'] },
   async run(args, { io }) {
-    const catalog = catalogOf(io);
-    const entry = await catalog.get(one(args, 'name', 'inspect'));
-    warnMissing(entry, io);
-    const inspection = await inspectTarget(resolveEntry(entry, { env: io.env }), {
-      baseEnv: baseEnv(io.env),
-      label: entry.name,
-    });
-    let changes: ReturnType<typeof applyInspection> = [];
-    const updated = await catalog.modify(entry.name, (stored) => {
-      changes = applyInspection(stored, inspection, { accept: args.booleans.has('accept') });
-    });
-    const cache = inspection.cache;
+    const {
+      entry: updated,
+      cache,
+      changes,
+    } = await inspectAndStore(catalogOf(io), one(args, 'name', 'inspect'), io, args.booleans.has('accept'));
     if (args.booleans.has('json')) {
       io.out(`${JSON.stringify({ name: updated.name, cache, changes }, null, 2)}\n`);
     } else {
@@ -372,6 +406,11 @@ Options:
   flags: { booleans: ['http'], values: ['port'] },
   async run(args, context) {
     const { io } = context;
+    const portText = args.values.get('port');
+    if (portText !== undefined && !args.booleans.has('http')) throw new CliError('run: --port needs --http.');
+    const port = portText === undefined ? 3000 : Number(portText);
+    if (!Number.isInteger(port) || port < 0 || port > 65_535)
+      throw new CliError(`run: --port ${JSON.stringify(portText)} is not a port number.`);
     const entry = await catalogOf(io).get(one(args, 'name', 'run'));
     const target = resolveEntry(entry, { env: io.env, prefer: 'stdio' });
     if (target.kind === 'http') {
@@ -379,11 +418,6 @@ Options:
       return 1;
     }
     warnMissing(entry, io);
-    const portText = args.values.get('port');
-    if (portText !== undefined && !args.booleans.has('http')) throw new CliError('run: --port needs --http.');
-    const port = portText === undefined ? 3000 : Number(portText);
-    if (!Number.isInteger(port) || port < 0 || port > 65_535)
-      throw new CliError(`run: --port ${JSON.stringify(portText)} is not a port number.`);
     // Stop the server with this process: on SIGINT/SIGTERM, or when the caller's signal aborts.
     const controller = new AbortController();
     const abort = (): void => controller.abort();
