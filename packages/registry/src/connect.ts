@@ -8,8 +8,8 @@
  */
 import type { Readable } from 'node:stream';
 
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/client/stdio';
+import type { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import type { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 
 import { RegistryError, RegistryErrorCode } from './errors.js';
 import type { ResolvedTarget } from './resolve.js';
@@ -48,6 +48,9 @@ export async function connectTarget(
   target: ResolvedTarget,
   options: ConnectTargetOptions = {},
 ): Promise<TargetConnection> {
+  // Loaded on first connection: commands that only read the catalog (list, info, export) skip it.
+  const [{ Client, StreamableHTTPClientTransport }, { StdioClientTransport, getDefaultEnvironment }] =
+    await Promise.all([import('@modelcontextprotocol/client'), import('@modelcontextprotocol/client/stdio')]);
   const client = new Client({ name: options.clientName ?? 'mcp-factory', version: '0.1.0' });
   let stderr = '';
   let stderrEnded: Promise<void> = Promise.resolve();
