@@ -5,114 +5,25 @@
  *
  * @module
  */
-import { homedir } from 'node:os';
 import { resolve as resolvePath } from 'node:path';
 
 import {
-  Catalog,
   EXPORT_FORMATS,
-  applyInspection,
   connectTarget,
-  discover,
-  inspectTarget,
-  isRegistryError,
-  missingConfig,
   renderExport,
   resolveEntry,
-  validateName,
   writeExport,
-  headerEnvName,
   type ExportFormat,
-  type NewEntry,
-  type ScopedEntry,
 } from '@mcp-factory/registry';
 
-import type { CommandContext, CommandSpec, CommandTable } from '../command.js';
+import type { CommandTable } from '../command.js';
 import { CliError } from '../errors.js';
-import type { Io } from '../io.js';
-import { parseArgs, toolArguments, type FlagSpec, type ParsedArgs } from './registry-args.js';
-import { formatDiscovery, formatInfo, formatList, formatToolResult } from './registry-print.js';
+import { add } from './registry-add.js';
+import { toolArguments } from './registry-args.js';
+import { discoverCommand } from './registry-discover.js';
+import { formatInfo, formatList, formatToolResult } from './registry-print.js';
 import { runHttpBridge, runStdio } from './registry-run.js';
-
-/** Variables a spawned server gets besides its declared ones (the SDK's safe list, plus the state home). */
-const BASE_ENV = [
-  'HOME',
-  'LOGNAME',
-  'PATH',
-  'SHELL',
-  'TERM',
-  'USER',
-  'TMPDIR',
-  'LANG',
-  'MCP_FACTORY_STATE_HOME',
-  'XDG_STATE_HOME',
-];
-
-function baseEnv(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(BASE_ENV.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]]])));
-}
-
-function catalogOf(io: Io): Catalog {
-  return new Catalog({ env: io.env, cwd: io.cwd, home: io.env.HOME ?? homedir() });
-}
-
-interface Spec {
-  synopsis: string;
-  summary: string;
-  usage: string;
-  flags: FlagSpec;
-  run(args: ParsedArgs, context: CommandContext): Promise<number>;
-}
-
-/** Wraps a command: parses flags, prints `--help`, turns registry errors into messages. */
-function command(name: string, spec: Spec): CommandSpec {
-  return {
-    synopsis: spec.synopsis,
-    summary: spec.summary,
-    async run(rawArgs, context) {
-      const args = parseArgs(rawArgs, spec.flags, name);
-      if (args.booleans.has('help')) {
-        context.io.out(`Usage: mcp-factory ${spec.synopsis}\n\n${spec.summary}\n\n${spec.usage}`);
-        return 0;
-      }
-      try {
-        return await spec.run(args, context);
-      } catch (error) {
-        if (!isRegistryError(error)) throw error;
-        context.io.err(`mcp-factory ${name}: ${error.message}\n`);
-        return error.code === 'INVALID_NAME' ? 2 : 1;
-      }
-    },
-  };
-}
-
-function one(args: ParsedArgs, what: string, command: string): string {
-  const [value, extra] = args.positionals;
-  if (value === undefined) throw new CliError(`${command}: missing <${what}>.`);
-  if (extra !== undefined) throw new CliError(`${command}: unexpected argument ${JSON.stringify(extra)}.`);
-  return value;
-}
-
-function warnMissing(entry: ScopedEntry, io: Io): void {
-  const missing = missingConfig(entry, io.env);
-  if (missing.length > 0)
-    io.err(`mcp-factory: ${entry.name} needs ${missing.join(', ')} in the environment; starting anyway.\n`);
-}
-
-/** Inspects the entry called `name` and stores the result (pins, changes) where it lives. */
-async function inspectAndStore(catalog: Catalog, name: string, io: Io, accept: boolean) {
-  const entry = await catalog.get(name);
-  warnMissing(entry, io);
-  const inspection = await inspectTarget(resolveEntry(entry, { env: io.env }), {
-    baseEnv: baseEnv(io.env),
-    label: entry.name,
-  });
-  let changes: ReturnType<typeof applyInspection> = [];
-  const updated = await catalog.modify(entry.name, (stored) => {
-    changes = applyInspection(stored, inspection, { accept });
-  });
-  return { entry: updated, cache: inspection.cache, changes };
-}
+import { baseEnv, catalogOf, command, inspectAndStore, one, warnMissing } from './registry-shared.js';
 
 const list = command('list', {
   synopsis: 'list [--json]',
@@ -138,96 +49,6 @@ const info = command('info', {
   },
 });
 
-const add = command('add', {
-  synopsis: 'add <name> -- <command> [args…] | add <name> --url <url>',
-  summary: 'register a server by hand (stdio command or Streamable HTTP URL)',
-  usage: `Options:
-  --url <url>           a Streamable HTTP server
-  --header NAME[=VAR]   a header whose value comes from $VAR at connection time (default VAR: NAME
-                        uppercased, e.g. X-Api-Key → X_API_KEY); repeatable
-  --env NAME            an environment variable passed to a stdio server when set; repeatable
-  --secret NAME         like --env, but required and secret; repeatable
-  --cwd <dir>           working directory of a stdio server
-  --description <text>
-  --project             store in ./.mcp-factory/registry.json instead of the user registry
-  --replace             replace an existing entry of that name
-Values are never stored, only names.
-`,
-  flags: {
-    booleans: ['project', 'replace'],
-    values: ['url', 'cwd', 'description'],
-    lists: ['header', 'env', 'secret'],
-  },
-  async run(args, { io }) {
-    const name = validateName(one(args, 'name', 'add'));
-    const url = args.values.get('url');
-    const command = args.rest ?? [];
-    if ((url === undefined) === (command.length === 0)) {
-      throw new CliError('add: give either `-- <command> [args…]` or `--url <url>` (exactly one).');
-    }
-    const envNames = [...(args.lists.get('env') ?? []), ...(args.lists.get('secret') ?? [])];
-    for (const variable of envNames) {
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable))
-        throw new CliError(`add: --env ${JSON.stringify(variable)} is not a variable name (values are never stored).`);
-    }
-    const secrets = new Set(args.lists.get('secret') ?? []);
-    const config: NewEntry['config'] = envNames.map((variable) => ({
-      name: variable,
-      required: secrets.has(variable),
-      secret: secrets.has(variable),
-    }));
-    let transport: NewEntry['transports'][number];
-    if (url !== undefined) {
-      let parsed: URL;
-      try {
-        parsed = new URL(url);
-      } catch {
-        throw new CliError(`add: --url ${JSON.stringify(url)} is not a URL.`);
-      }
-      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
-        throw new CliError('add: --url must be http(s).');
-      const headers = (args.lists.get('header') ?? []).map((spec) => {
-        const [header = '', variable = headerEnvName(header)] = spec.split('=', 2);
-        if (!/^[A-Za-z0-9-]+$/.test(header) || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) {
-          throw new CliError(`add: --header expects NAME or NAME=VARIABLE, got ${JSON.stringify(spec)}.`);
-        }
-        return { name: header, env: variable };
-      });
-      for (const header of headers)
-        config.push({
-          name: header.env,
-          description: `value of the ${header.name} header`,
-          required: true,
-          secret: true,
-        });
-      transport = { type: 'http', url, headers };
-    } else {
-      const [program = '', ...programArgs] = command;
-      const cwd = args.values.get('cwd');
-      transport = {
-        type: 'stdio',
-        command: program,
-        args: programArgs,
-        env: envNames,
-        ...(cwd === undefined ? {} : { cwd: resolvePath(io.cwd, cwd) }),
-      };
-    }
-    const description = args.values.get('description');
-    const entry = await catalogOf(io).add(
-      {
-        name,
-        ...(description === undefined ? {} : { description }),
-        transports: [transport],
-        origin: { source: 'manual' },
-        config,
-      },
-      { scope: args.booleans.has('project') ? 'project' : 'user', replace: args.booleans.has('replace') },
-    );
-    io.out(`Added ${entry.name} to the ${entry.scope} registry. Next: mcp-factory inspect ${entry.name}\n`);
-    return 0;
-  },
-});
-
 const remove = command('remove', {
   synopsis: 'remove <name>',
   summary: 'remove a server from the registry',
@@ -237,80 +58,6 @@ const remove = command('remove', {
     const name = one(args, 'name', 'remove');
     const scopes = await catalogOf(io).remove(name);
     io.out(`Removed ${name} from the ${scopes.join(' and ')} registry.\n`);
-    return 0;
-  },
-});
-
-const discoverCommand = command('discover', {
-  synopsis: 'discover [--json] [--dry-run]',
-  summary: 'find servers in factory projects, node_modules, server.json and client configs',
-  usage: `Looks in the current folder (a factory project and its sub-folders, node_modules, server.json,
-.mcp.json, .cursor/mcp.json, .vscode/mcp.json) and the user's client configs (~/.claude.json,
-~/.cursor/mcp.json, Claude Desktop). Each source's problems are reported and never stop the others.
-Options:
-  --dry-run   report without registering
-  --project   register into ./.mcp-factory/registry.json
-  --inspect   then inspect each server found (one that does not start is reported, the rest go on)
-  --json      print the result as JSON
-`,
-  flags: { booleans: ['json', 'dry-run', 'project', 'inspect'] },
-  async run(args, { io }) {
-    if (args.positionals.length > 0) throw new CliError('discover: takes no arguments.');
-    if (args.booleans.has('inspect') && args.booleans.has('dry-run')) {
-      throw new CliError('discover: --inspect registers what it inspects; it cannot be combined with --dry-run.');
-    }
-    const result = await discover({ cwd: io.cwd, home: io.env.HOME ?? homedir(), env: io.env });
-    let saved: { added: string[]; updated: string[]; kept: string[] } | undefined;
-    if (!args.booleans.has('dry-run')) {
-      saved = { added: [], updated: [], kept: [] };
-      const catalog = catalogOf(io);
-      const scope = args.booleans.has('project') ? 'project' : 'user';
-      for (const server of result.servers) {
-        const existing = await catalog.find(server.name);
-        if (existing === undefined) {
-          await catalog.add(server, { scope });
-          saved.added.push(server.name);
-        } else if (existing.origin.source === server.origin.source && existing.origin.path === server.origin.path) {
-          // Same origin: refresh what the source says, keep the cache and pins.
-          await catalog.modify(server.name, (entry) => {
-            entry.transports = server.transports as typeof entry.transports;
-            entry.config = (server.config ?? []) as typeof entry.config;
-            if (server.description !== undefined) entry.description = server.description;
-            if (server.version !== undefined) entry.version = server.version;
-          });
-          saved.updated.push(server.name);
-        } else {
-          saved.kept.push(server.name);
-        }
-      }
-    }
-    const inspected: Array<{ name: string; ok: boolean; detail: string }> = [];
-    if (args.booleans.has('inspect')) {
-      const catalog = catalogOf(io);
-      for (const server of result.servers) {
-        try {
-          const { cache, changes } = await inspectAndStore(catalog, server.name, io, false);
-          const changed = changes.filter((change) => change.kind === 'changed').length;
-          inspected.push({
-            name: server.name,
-            ok: changed === 0,
-            detail: `${cache.tools.length} tools, ${cache.toolsTokens} tokens${changed === 0 ? '' : `; ${changed} tool definition(s) CHANGED since pinned`}`,
-          });
-        } catch (error) {
-          if (!isRegistryError(error)) throw error;
-          inspected.push({ name: server.name, ok: false, detail: error.message });
-        }
-      }
-    }
-    if (args.booleans.has('json')) {
-      const extra = { ...(saved === undefined ? {} : { saved }), ...(inspected.length === 0 ? {} : { inspected }) };
-      io.out(`${JSON.stringify({ ...result, ...extra }, null, 2)}\n`);
-    } else {
-      io.out(formatDiscovery(result, saved));
-      for (const item of inspected) {
-        io.out(`inspect ${item.name}: ${item.ok ? 'ok, ' : 'FAILED: '}${item.detail.split('\n').join('\n    ')}\n`);
-      }
-    }
     return 0;
   },
 });
