@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { HttpWire } from '../drivers/http-wire.js';
 import { initializeParams, type Wire } from '../drivers/wire.js';
 import { fail, pass, show, skip, warn, type Check, type CheckContext, type Finding } from './check.js';
 import { describeReply } from './replies.js';
@@ -64,10 +65,19 @@ const discover: Check = {
   group: 'lifecycle',
   async run(context) {
     const wire = await context.fresh();
+    // Over HTTP the revision also rides the MCP-Protocol-Version header.
+    if (wire instanceof HttpWire) wire.protocolVersion = DISCOVER_VERSION;
     try {
       const reply = await wire.request(
         'server/discover',
-        { _meta: { 'io.modelcontextprotocol/protocolVersion': DISCOVER_VERSION } },
+        {
+          // The 2026-07-28 per-request envelope: version, client info and capabilities.
+          _meta: {
+            'io.modelcontextprotocol/protocolVersion': DISCOVER_VERSION,
+            'io.modelcontextprotocol/clientInfo': { name: 'mcp-factory-harness', version: '0.1.0' },
+            'io.modelcontextprotocol/clientCapabilities': {},
+          },
+        },
         { timeoutMs: context.options.timeoutMs },
       );
       if (reply.kind === 'message' && reply.message.error === undefined) {

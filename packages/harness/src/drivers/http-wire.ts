@@ -39,7 +39,7 @@ export class HttpWire implements Wire {
   async request(method: string, params?: unknown, options: RequestOptions = {}): Promise<Reply> {
     const id = options.id ?? this.nextId++;
     const body = JSON.stringify({ jsonrpc: '2.0', id, method, ...(params === undefined ? {} : { params }) });
-    const reply = await this.post(body, id, options.timeoutMs);
+    const reply = await this.post(body, id, options.timeoutMs, method);
     if (method === 'initialize' && reply.kind === 'message') {
       const result = reply.message.result as { protocolVersion?: unknown } | undefined;
       if (typeof result?.protocolVersion === 'string') this.protocolVersion = result.protocolVersion;
@@ -81,13 +81,18 @@ export class HttpWire implements Wire {
     body: string,
     expectId: JsonRpcId | null | undefined,
     timeoutMs = DEFAULT_TIMEOUT_MS,
+    method?: string,
   ): Promise<Reply> {
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), timeoutMs);
     try {
       const response = await this.fetchImpl(this.target.url, {
         method: 'POST',
-        headers: this.headers(),
+        // 2026-07-28 HTTP repeats the method in a header.
+        headers: {
+          ...this.headers(),
+          ...(method !== undefined && (this.protocolVersion ?? '') >= '2026' ? { 'mcp-method': method } : {}),
+        },
         body,
         signal: abort.signal,
       });
