@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 
 import { HarnessError } from './errors.js';
-import type { CheckResult } from './report.js';
+import { GROUPS, type CheckResult, type Group } from './report.js';
 
 /** A parsed baseline: full result ids (`conformance.<scenario>`, `errors.parse-error`, …). */
 export interface Baseline {
@@ -67,21 +67,28 @@ export async function readBaseline(path: string): Promise<Baseline> {
  * Marks listed failures and warnings as baselined, and adds a failing `baseline.stale` result for
  * each entry whose result now passes or did not run.
  */
-export function applyBaseline(results: readonly CheckResult[], baseline: Baseline): CheckResult[] {
+export function applyBaseline(
+  results: readonly CheckResult[],
+  baseline: Baseline,
+  inScope: (group: Group) => boolean = () => true,
+): CheckResult[] {
   const listed = new Set(baseline.ids);
   const marked = results.map((result) =>
     listed.has(result.id) && (result.status === 'fail' || result.status === 'warn')
       ? { ...result, baselined: true }
       : result,
   );
-  const stale = baseline.ids.filter((id) => !marked.some((result) => result.id === id && result.baselined === true));
+  // Entries of groups left out of the run (`--only`) are neither used nor stale.
+  const stale = baseline.ids.filter(
+    (id) => inScope(groupOf(id)) && !marked.some((result) => result.id === id && result.baselined === true),
+  );
   return [
     ...marked,
     ...stale.map((id): CheckResult => {
       const found = results.find((result) => result.id === id);
       return {
         id: `baseline.stale.${id}`,
-        group: id.startsWith('conformance.') ? 'conformance' : 'lifecycle',
+        group: groupOf(id),
         title: `baseline entry ${id}`,
         status: 'fail',
         reason:
@@ -91,4 +98,10 @@ export function applyBaseline(results: readonly CheckResult[], baseline: Baselin
       };
     }),
   ];
+}
+
+/** The group a result id belongs to (its first segment), `lifecycle` when unknown. */
+function groupOf(id: string): Group {
+  const head = id.split('.')[0] ?? '';
+  return (GROUPS as readonly string[]).includes(head) ? (head as Group) : 'lifecycle';
 }

@@ -157,7 +157,7 @@ export async function runHarness(target: Target, options: RunOptions = {}): Prom
     const initialize = session === undefined ? undefined : await session.catch(() => undefined);
     const info = (initialize?.initialize.result as { serverInfo?: { name?: unknown; version?: unknown } } | undefined)
       ?.serverInfo;
-    const ordered = (options.baseline === undefined ? results : applyBaseline(results, options.baseline)).sort(
+    const ordered = (options.baseline === undefined ? results : applyBaseline(results, options.baseline, wanted)).sort(
       (a, b) => GROUPS.indexOf(a.group) - GROUPS.indexOf(b.group),
     );
     return {
