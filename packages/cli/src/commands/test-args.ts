@@ -96,7 +96,7 @@ export function parseTestArgs(argv: readonly string[]): TestArgs {
   for (let index = 0; index < options.length; index++) {
     const arg = options[index] as string;
     const [flag, inline] =
-      arg.startsWith('--') && arg.includes('=') && !arg.startsWith('--reporter=')
+      arg.startsWith('--') && arg.includes('=')
         ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
         : [arg, undefined];
     const value = (): string => {
