@@ -24,6 +24,7 @@ import {
   headerEnvName,
   type ExportFormat,
   type NewEntry,
+  type ResolvedTarget,
   type ScopedEntry,
 } from '@mcp-factory/registry';
 
@@ -54,6 +55,16 @@ function baseEnv(env: NodeJS.ProcessEnv): Record<string, string> {
 
 function catalogOf(io: Io): Catalog {
   return new Catalog({ env: io.env, cwd: io.cwd, home: io.env.HOME ?? homedir() });
+}
+
+/**
+ * The registered server `name` as something to start or reach: its declared variables from the
+ * environment plus the base environment (PATH, HOME, …) — what `run`, `call` and `test` use.
+ */
+export async function resolveRegistryName(name: string, io: Io): Promise<ResolvedTarget> {
+  const entry = await catalogOf(io).get(name);
+  const target = resolveEntry(entry, { env: io.env });
+  return target.kind === 'stdio' ? { ...target, env: { ...baseEnv(io.env), ...target.env } } : target;
 }
 
 interface Spec {

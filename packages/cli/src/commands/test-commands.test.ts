@@ -1,3 +1,7 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import type { Report, RunOptions, Target } from '@mcp-factory/harness';
 import { describe, expect, it } from 'vitest';
 
@@ -134,9 +138,16 @@ describe('mcp-factory test', () => {
     expect(c.out()).toBe('');
   });
 
-  it('without a registry, a name is a clear usage error', async () => {
+  it('resolves a name through the registry; an unknown name is a clear usage error', async () => {
     const table = createTestCommands();
-    await expect(table.test!.run(['memory'], context().ctx)).rejects.toThrow(/registry is not available/);
+    const home = await mkdtemp(join(tmpdir(), 'test-cmd-'));
+    try {
+      const c = context();
+      const ctx = { ...c.ctx, io: { ...c.ctx.io, cwd: home, env: { HOME: home, MCP_FACTORY_STATE_HOME: home } } };
+      await expect(table.test!.run(['no-such-server'], ctx)).rejects.toThrow(/no-such-server/);
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
   });
 
   it('reports a command that cannot start (exit 1), and a bad baseline as usage', async () => {

@@ -20,8 +20,11 @@ import {
   type Target,
 } from '@mcp-factory/harness';
 
+import { isRegistryError } from '@mcp-factory/registry';
+
 import type { CommandContext, CommandTable } from '../command.js';
 import { CliError } from '../errors.js';
+import { resolveRegistryName } from './registry-commands.js';
 import { parseTestArgs, TEST_USAGE, type ReporterSpec } from './test-args.js';
 
 /** What the test command needs from outside, injectable for tests. */
@@ -34,10 +37,13 @@ export interface TestCommandDeps {
 }
 
 const DEFAULT_DEPS: TestCommandDeps = {
-  resolveName: async (name) => {
-    throw new CliError(
-      `cannot test "${name}" by name: the registry is not available in this build; give a URL or "-- command args…".`,
-    );
+  resolveName: async (name, context) => {
+    try {
+      return await resolveRegistryName(name, context.io);
+    } catch (error) {
+      if (isRegistryError(error)) throw new CliError(`test: ${error.message}`);
+      throw error;
+    }
   },
   run: runHarness,
   writeFile: (path, text) => writeFile(path, text, 'utf8'),
