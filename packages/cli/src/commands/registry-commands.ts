@@ -223,6 +223,9 @@ Options:
   },
 });
 
+// `test <name>` (./test-commands.ts) resolves names the way the registry commands do.
+export { resolveRegistryName } from './registry-shared.js';
+
 /** Commands by name. */
 export const REGISTRY_COMMANDS: CommandTable = {
   list,

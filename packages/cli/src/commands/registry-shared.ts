@@ -14,6 +14,7 @@ import {
   isRegistryError,
   missingConfig,
   resolveEntry,
+  type ResolvedTarget,
   type ScopedEntry,
 } from '@mcp-factory/registry';
 
@@ -44,6 +45,16 @@ export function baseEnv(env: NodeJS.ProcessEnv): Record<string, string> {
 /** The catalog of this invocation: the state home of its environment, the project store of its cwd. */
 export function catalogOf(io: Io): Catalog {
   return new Catalog({ env: io.env, cwd: io.cwd, home: io.env.HOME ?? homedir() });
+}
+
+/**
+ * The registered server `name` as something to start or reach: its declared variables from the
+ * environment plus the base environment (PATH, HOME, …) — what `test <name>` uses.
+ */
+export async function resolveRegistryName(name: string, io: Io): Promise<ResolvedTarget> {
+  const entry = await catalogOf(io).get(name);
+  const target = resolveEntry(entry, { env: io.env });
+  return target.kind === 'stdio' ? { ...target, env: { ...baseEnv(io.env), ...target.env } } : target;
 }
 
 /** A registry command before wrapping: its flags, help text and body. */
