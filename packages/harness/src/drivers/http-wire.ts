@@ -62,6 +62,18 @@ export class HttpWire implements Wire {
     this.sessionId = undefined;
   }
 
+  /**
+   * Answers a server-to-client request (sampling, elicitation, roots, ping) that arrived on a
+   * stream, so the server is never left waiting: ping gets `{}`, the rest -32601.
+   */
+  private refuse(request: JsonRpcMessage): void {
+    const answer =
+      request.method === 'ping'
+        ? { jsonrpc: '2.0', id: request.id, result: {} }
+        : { jsonrpc: '2.0', id: request.id, error: { code: -32601, message: 'Method not found' } };
+    void this.post(JSON.stringify(answer), undefined);
+  }
+
   /** The headers of every request. */
   headers(): Record<string, string> {
     return {
@@ -107,7 +119,7 @@ export class HttpWire implements Wire {
       const matches = (message: JsonRpcMessage): boolean => isResponse(message) && keys.has(idKey(message.id));
       const type = response.headers.get('content-type') ?? '';
       if (type.includes('text/event-stream') && response.body !== null) {
-        const found = await readSse(response.body, matches, this.strayResponses);
+        const found = await readSse(response.body, matches, this.strayResponses, (request) => this.refuse(request));
         abort.abort();
         return found === undefined
           ? { kind: 'none', reason: 'http', httpStatus: status }
@@ -134,6 +146,7 @@ async function readSse(
   body: ReadableStream<Uint8Array>,
   matches: (message: JsonRpcMessage) => boolean,
   stray: JsonRpcMessage[],
+  onRequest: (request: JsonRpcMessage) => void,
 ): Promise<JsonRpcMessage | undefined> {
   const decoder = new TextDecoder();
   let buffer = '';
@@ -156,6 +169,7 @@ async function readSse(
         for (const message of parsed === undefined ? [] : Array.isArray(parsed) ? parsed : [parsed]) {
           if (matches(message)) return message;
           if (isResponse(message)) stray.push(message);
+          else if (typeof message.method === 'string' && message.id !== undefined) onRequest(message);
         }
         end = buffer.indexOf('\n\n');
       }
