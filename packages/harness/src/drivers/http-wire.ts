@@ -134,7 +134,13 @@ export class HttpWire implements Wire {
         : { kind: 'message', message: found, httpStatus: status };
     } catch (error) {
       if (abort.signal.aborted) return { kind: 'none', reason: 'timeout' };
-      return { kind: 'none', reason: 'closed', body: error instanceof Error ? error.message : String(error) };
+      // fetch hides the socket error (ECONNREFUSED…) in `cause`.
+      const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+      return {
+        kind: 'none',
+        reason: 'closed',
+        body: `${error instanceof Error ? error.message : String(error)}${cause}`,
+      };
     } finally {
       clearTimeout(timer);
     }
