@@ -47,7 +47,7 @@ async function listen(seen: { headers: IncomingMessage['headers']; body: string 
     });
   });
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  const address = server!.address();
+  const address = server.address();
   if (typeof address !== 'object' || address === null) throw new Error('no address');
   return `http://127.0.0.1:${address.port}/mcp`;
 }
