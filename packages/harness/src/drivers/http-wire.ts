@@ -95,6 +95,25 @@ export class HttpWire implements Wire {
     timeoutMs = DEFAULT_TIMEOUT_MS,
     method?: string,
   ): Promise<Reply> {
+    const reply = await this.postOnce(body, expectId, timeoutMs, method);
+    // A kept-alive connection the server closed as we reused it fails before any answer (a known
+    // race of HTTP keep-alive): that request never reached the server, so send it once more.
+    if (
+      reply.kind === 'none' &&
+      reply.reason === 'closed' &&
+      /other side closed|ECONNRESET|socket hang up/i.test(reply.body ?? '')
+    ) {
+      return this.postOnce(body, expectId, timeoutMs, method);
+    }
+    return reply;
+  }
+
+  private async postOnce(
+    body: string,
+    expectId: JsonRpcId | null | undefined,
+    timeoutMs: number,
+    method: string | undefined,
+  ): Promise<Reply> {
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), timeoutMs);
     try {
