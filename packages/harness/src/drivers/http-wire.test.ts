@@ -90,4 +90,26 @@ describe('HttpWire', () => {
     const nowhere = new HttpWire({ kind: 'http', url: 'http://127.0.0.1:1/mcp' });
     expect(await nowhere.request('ping')).toMatchObject({ kind: 'none', reason: 'closed' });
   });
+
+  it('resends once when a kept-alive connection closed under the request, not when nothing listens', async () => {
+    let calls = 0;
+    const flaky = (async () => {
+      calls += 1;
+      if (calls === 1) throw new TypeError('fetch failed', { cause: new Error('other side closed') });
+      return new Response(JSON.stringify({ jsonrpc: '2.0', id: 1, result: {} }), {
+        headers: { 'content-type': 'application/json' },
+      });
+    }) as typeof fetch;
+    const wire = new HttpWire({ kind: 'http', url: 'http://127.0.0.1:5/mcp' }, flaky);
+    expect(await wire.request('ping')).toMatchObject({ kind: 'message', message: { id: 1 } });
+    expect(calls).toBe(2);
+    let refused = 0;
+    const down = (async () => {
+      refused += 1;
+      throw new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED 127.0.0.1:5') });
+    }) as typeof fetch;
+    const reply = await new HttpWire({ kind: 'http', url: 'http://127.0.0.1:5/mcp' }, down).request('ping');
+    expect(reply).toEqual({ kind: 'none', reason: 'closed', body: 'fetch failed: connect ECONNREFUSED 127.0.0.1:5' });
+    expect(refused).toBe(1);
+  });
 });
