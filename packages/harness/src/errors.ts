@@ -6,7 +6,13 @@
 
 /** What went wrong, to match on. */
 export type HarnessErrorCode =
-  'SPAWN_FAILED' | 'NOT_CONNECTED' | 'BAD_BASELINE' | 'BAD_OPTION' | 'CONFORMANCE_FAILED' | 'UNKNOWN_TOOL';
+  | 'SPAWN_FAILED'
+  | 'NOT_CONNECTED'
+  | 'NOT_REACHABLE'
+  | 'BAD_BASELINE'
+  | 'BAD_OPTION'
+  | 'CONFORMANCE_FAILED'
+  | 'UNKNOWN_TOOL';
 
 /** A failure of the harness run (the server could not be reached, a baseline file is unreadable…). */
 export class HarnessError extends Error {

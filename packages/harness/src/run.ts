@@ -89,9 +89,11 @@ export async function runHarness(target: Target, options: RunOptions = {}): Prom
   const wanted = (group: Group): boolean => options.only === undefined || options.only.includes(group);
   try {
     // A command that cannot start is a harness error, not a list of failing checks.
-    if (target.kind === 'stdio') {
+    // So is an HTTP endpoint nothing listens on.
+    if (options.only === undefined || options.only.some((group) => group !== 'load')) {
       await context.session().catch((error: unknown) => {
-        if (error instanceof HarnessError && error.code === 'SPAWN_FAILED') throw error;
+        if (error instanceof HarnessError && (error.code === 'SPAWN_FAILED' || error.code === 'NOT_REACHABLE'))
+          throw error;
       });
     }
     for (const check of options.checks ?? ALL_CHECKS) {
@@ -186,6 +188,9 @@ export async function runHarness(target: Target, options: RunOptions = {}): Prom
 async function startSession(open: () => Promise<Wire>, options: HarnessOptions): Promise<Session> {
   const wire = await open();
   const reply = await wire.request('initialize', initializeParams('2025-11-25'), { timeoutMs: options.timeoutMs });
+  if (wire.transport === 'http' && reply.kind === 'none' && reply.reason === 'closed') {
+    throw new HarnessError('NOT_REACHABLE', `cannot reach the server: ${reply.body ?? 'the connection failed'}`);
+  }
   if (reply.kind !== 'message' || reply.message.error !== undefined) {
     const exit =
       wire instanceof StdioWire && wire.exitedWith !== undefined

@@ -14,7 +14,7 @@ export function describeReply(reply: Reply): string {
     return `a result ${show(message.result, 120)}`;
   }
   if (reply.reason === 'timeout') return 'no answer (timed out)';
-  if (reply.reason === 'closed') return 'no answer (the connection closed)';
+  if (reply.reason === 'closed') return `no answer (the connection closed${reply.body ? `: ${reply.body}` : ''})`;
   return `HTTP ${String(reply.httpStatus)} with no JSON-RPC body${reply.body ? ` (${show(reply.body, 120)})` : ''}`;
 }
 

@@ -62,6 +62,18 @@ export class HttpWire implements Wire {
     this.sessionId = undefined;
   }
 
+  /**
+   * Answers a server-to-client request (sampling, elicitation, roots, ping) that arrived on a
+   * stream, so the server is never left waiting: ping gets `{}`, the rest -32601.
+   */
+  private refuse(request: JsonRpcMessage): void {
+    const answer =
+      request.method === 'ping'
+        ? { jsonrpc: '2.0', id: request.id, result: {} }
+        : { jsonrpc: '2.0', id: request.id, error: { code: -32601, message: 'Method not found' } };
+    void this.post(JSON.stringify(answer), undefined);
+  }
+
   /** The headers of every request. */
   headers(): Record<string, string> {
     return {
@@ -82,6 +94,25 @@ export class HttpWire implements Wire {
     expectId: JsonRpcId | null | undefined,
     timeoutMs = DEFAULT_TIMEOUT_MS,
     method?: string,
+  ): Promise<Reply> {
+    const reply = await this.postOnce(body, expectId, timeoutMs, method);
+    // A kept-alive connection the server closed as we reused it fails before any answer (a known
+    // race of HTTP keep-alive): that request never reached the server, so send it once more.
+    if (
+      reply.kind === 'none' &&
+      reply.reason === 'closed' &&
+      /other side closed|ECONNRESET|socket hang up/i.test(reply.body ?? '')
+    ) {
+      return this.postOnce(body, expectId, timeoutMs, method);
+    }
+    return reply;
+  }
+
+  private async postOnce(
+    body: string,
+    expectId: JsonRpcId | null | undefined,
+    timeoutMs: number,
+    method: string | undefined,
   ): Promise<Reply> {
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), timeoutMs);
@@ -107,7 +138,7 @@ export class HttpWire implements Wire {
       const matches = (message: JsonRpcMessage): boolean => isResponse(message) && keys.has(idKey(message.id));
       const type = response.headers.get('content-type') ?? '';
       if (type.includes('text/event-stream') && response.body !== null) {
-        const found = await readSse(response.body, matches, this.strayResponses);
+        const found = await readSse(response.body, matches, this.strayResponses, (request) => this.refuse(request));
         abort.abort();
         return found === undefined
           ? { kind: 'none', reason: 'http', httpStatus: status }
@@ -122,7 +153,13 @@ export class HttpWire implements Wire {
         : { kind: 'message', message: found, httpStatus: status };
     } catch (error) {
       if (abort.signal.aborted) return { kind: 'none', reason: 'timeout' };
-      return { kind: 'none', reason: 'closed', body: error instanceof Error ? error.message : String(error) };
+      // fetch hides the socket error (ECONNREFUSED…) in `cause`.
+      const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+      return {
+        kind: 'none',
+        reason: 'closed',
+        body: `${error instanceof Error ? error.message : String(error)}${cause}`,
+      };
     } finally {
       clearTimeout(timer);
     }
@@ -134,6 +171,7 @@ async function readSse(
   body: ReadableStream<Uint8Array>,
   matches: (message: JsonRpcMessage) => boolean,
   stray: JsonRpcMessage[],
+  onRequest: (request: JsonRpcMessage) => void,
 ): Promise<JsonRpcMessage | undefined> {
   const decoder = new TextDecoder();
   let buffer = '';
@@ -156,6 +194,7 @@ async function readSse(
         for (const message of parsed === undefined ? [] : Array.isArray(parsed) ? parsed : [parsed]) {
           if (matches(message)) return message;
           if (isResponse(message)) stray.push(message);
+          else if (typeof message.method === 'string' && message.id !== undefined) onRequest(message);
         }
         end = buffer.indexOf('\n\n');
       }
