@@ -226,6 +226,7 @@ export class DevProxy {
       }
     }
     this.#swapping = true;
+    this.#options.log(`mcp-factory dev: starting server generation ${this.#generation + 1} (${reason})\n`);
     let next: Session;
     try {
       next = await this.#startChild(artifact);
