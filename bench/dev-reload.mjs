@@ -124,7 +124,8 @@ class DevClient {
   async waitForReloads(count, timeoutMs = 30_000) {
     const deadline = Date.now() + timeoutMs;
     while (this.reloads() < count) {
-      if (Date.now() > deadline) throw new Error(`no reload #${count} within ${timeoutMs} ms:\n${this.stderr.slice(-2000)}`);
+      if (Date.now() > deadline)
+        throw new Error(`no reload #${count} within ${timeoutMs} ms:\n${this.stderr.slice(-2000)}`);
       await sleep(5);
     }
   }
@@ -160,7 +161,7 @@ async function measureSaves(label, args) {
     await client.waitForReloads(before + 1);
     const reported = [...client.stderr.matchAll(/reloaded \(change\) in (\d+) ms/g)].at(-1);
     if (reported !== undefined) reloadMs.push(Number(reported[1]));
-    await sleep(300); // the spare is started again between saves, as between a developer's saves
+    await sleep(1000); // a developer saves seconds apart; the spare (and the list snapshot) is ready by then
   }
   await client.close();
   return {
@@ -225,7 +226,12 @@ async function main() {
   const stream = await measureStream();
   const load = os.loadavg().map((value) => value.toFixed(2));
   const rows = [
-    ['save → new code p50 (warm spare)', `${warm.p50.toFixed(0)} ms`, `≤ ${GOAL_P50_MS} ms`, warm.p50 <= GOAL_P50_MS ? 'yes' : 'no'],
+    [
+      'save → new code p50 (warm spare)',
+      `${warm.p50.toFixed(0)} ms`,
+      `≤ ${GOAL_P50_MS} ms`,
+      warm.p50 <= GOAL_P50_MS ? 'yes' : 'no',
+    ],
     ['save → new code p90 (warm spare)', `${warm.p90.toFixed(0)} ms`, '', ''],
     ['save → new code p50 (no spare)', `${cold.p50.toFixed(0)} ms`, '', ''],
     ['save → new code p90 (no spare)', `${cold.p90.toFixed(0)} ms`, '', ''],

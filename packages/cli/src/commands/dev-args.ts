@@ -16,7 +16,7 @@ server, in your client.
 Options:
   --entry <file>     server entry, relative to the project (default src/index.ts)
   --grace <ms>       how long a replaced server may finish calls in flight (default 5000)
-  --debounce <ms>    quiet time after a change before reloading (default 60)
+  --debounce <ms>    quiet time after a change before reloading (default 50)
   --no-warm          do not keep a spare Node process started ahead of time
   -- command args    run this command instead of building (restarted as it is on every change)
   -h, --help         show this help

@@ -46,10 +46,14 @@ export async function createBundleLauncher(
 ): Promise<Launcher> {
   const loader = join(options.workDir, 'loader.cjs');
   await writeFile(loader, LOADER_SOURCE);
-  const command = childCommand({ kind: 'bundle', loader }, options.env);
+  let vendor: string | undefined;
   let spare: ChildProcessHandle | undefined;
   let disposed = false;
-  const spawnSpare = (): ChildProcessHandle => new ChildProcessHandle(command, options.cwd);
+  const spawnSpare = (): ChildProcessHandle =>
+    new ChildProcessHandle(
+      childCommand({ kind: 'bundle', loader, ...(vendor === undefined ? {} : { vendor }) }, options.env),
+      options.cwd,
+    );
   return {
     builds: true,
     build: () => options.builder.build(),
@@ -57,8 +61,9 @@ export async function createBundleLauncher(
       if (artifact === undefined) throw new Error('the bundle launcher needs a bundle');
       let child = spare;
       spare = undefined;
+      vendor = artifact.vendor;
       if (child === undefined || child.exit !== undefined) child = spawnSpare();
-      child.control(JSON.stringify({ bundle: artifact.file }));
+      child.control(JSON.stringify({ bundle: artifact.file, vendor: artifact.vendor }));
       return child;
     },
     warm() {

@@ -73,6 +73,8 @@ export interface ReloadReport {
   readonly generation?: number;
   /** Save (or request) to the new child serving, in ms. */
   readonly durationMs: number;
+  /** Of which building, in ms (0 when nothing was built). */
+  readonly buildMs?: number;
   /** Changes of the lists, when the client completed a handshake. */
   readonly changes?: ListChanges;
 }
@@ -213,9 +215,11 @@ export class DevProxy {
     if (this.#closed) return { ok: false, reason, stage: 'start', error: 'closed', durationMs: 0 };
     const { launcher } = this.#options;
     let artifact = this.#lastGood;
+    let buildMs = 0;
     if (launcher.builds && (rebuild || artifact === undefined)) {
       try {
         artifact = await launcher.build();
+        buildMs = elapsed();
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         this.#reportError(
@@ -263,7 +267,7 @@ export class DevProxy {
     const durationMs = elapsed();
     launcher.warm();
     if (next.initResult === undefined || !this.#initializedSeen)
-      return { ok: true, reason, generation: next.generation, durationMs };
+      return { ok: true, reason, generation: next.generation, durationMs, buildMs };
     const lists = await this.#snapshot(next);
     const changes = diffLists(this.#lastLists, lists);
     this.#lastLists = lists;
@@ -273,10 +277,10 @@ export class DevProxy {
     if (reason !== 'start') {
       const summary = describeChanges(changes).replaceAll('\n', '; ');
       this.#options.log(
-        `mcp-factory dev: reloaded (${reason}) in ${durationMs} ms, generation ${next.generation}; ${summary}\n`,
+        `mcp-factory dev: reloaded (${reason}) in ${durationMs} ms (build ${buildMs} ms), generation ${next.generation}; ${summary}\n`,
       );
     }
-    return { ok: true, reason, generation: next.generation, durationMs, changes };
+    return { ok: true, reason, generation: next.generation, durationMs, buildMs, changes };
   }
 
   async #startChild(artifact: Artifact): Promise<Session> {

@@ -30,7 +30,7 @@ export interface DevOptions {
   log?: (text: string) => void;
   /** The children's environment; default the process's. */
   env?: Readonly<Record<string, string | undefined>>;
-  /** Quiet time after a change before reloading; default 60 ms. */
+  /** Quiet time after a change before reloading; default 50 ms. */
   debounceMs?: number;
   /** Grace period of a replaced child's requests in flight; default 5000 ms. */
   graceMs?: number;

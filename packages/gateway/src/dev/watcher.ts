@@ -38,7 +38,7 @@ export interface SourceWatcher {
 /** Options of {@link watchSources}. */
 export interface WatchOptions {
   root: string;
-  /** Quiet time after the last change before `onChange` runs; default 60 ms. */
+  /** Quiet time after the last change before `onChange` runs; default 50 ms. */
   debounceMs?: number;
   /** Called with the changed paths of one burst. */
   onChange(paths: string[]): void;
@@ -61,7 +61,7 @@ export function watchSources(options: WatchOptions): SourceWatcher {
       const paths = [...changed];
       changed = new Set();
       options.onChange(paths);
-    }, options.debounceMs ?? 60);
+    }, options.debounceMs ?? 50);
   });
   watcher.on('error', (error) => options.onError?.(error));
   const ready = new Promise<void>((resolvePromise) => watcher.once('ready', () => resolvePromise()));
