@@ -220,3 +220,45 @@ describe('mcp-factory dev usage errors', () => {
     expect(result.stdout).toBe('');
   });
 });
+
+describe('mcp-factory dev when its parent dies', () => {
+  it('exits, with its server, when the parent is killed and stdin stays open', async () => {
+    const { spawn, spawnSync } = await import('node:child_process');
+    const { closeSync, openSync, writeSync } = await import('node:fs');
+    const { CLI } = await import('../helpers/index.js');
+    const dir = await copyTemplate('everything');
+    const marker = `dev-parent-${randomUUID()}`;
+    // dev's stdin is a FIFO the test keeps open for writing (Node would close a pipe of its own
+    // when the parent exits), so no EOF comes when the parent dies: only the parent watch can end it.
+    const fifo = join(dir, 'stdin.fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const stdin = openSync(fifo, 'r+');
+    const parentScript = `
+      const { spawn } = require('node:child_process');
+      spawn(process.execPath, [${JSON.stringify(CLI)}, 'dev', ${JSON.stringify(dir)}], { stdio: 'inherit' });
+      setInterval(() => {}, 1000);
+    `;
+    const parent = spawn(process.execPath, ['-e', parentScript], {
+      stdio: [stdin, 'pipe', 'ignore'],
+      env: { ...process.env, LOG_LEVEL: 'warn', MCP_JOURNAL: 'off', DEV_TEST_MARKER: marker },
+    });
+    let stdout = '';
+    parent.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    try {
+      const initialize = {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+      };
+      writeSync(stdin, `${JSON.stringify(initialize)}\n`);
+      expect(await eventually(() => stdout.includes('"id":1'), 30_000)).toBe(true);
+      expect((await processesWithMarker(marker)).length).toBeGreaterThanOrEqual(3); // parent, proxy, server
+      parent.kill('SIGKILL');
+      expect(await eventually(async () => (await processesWithMarker(marker)).length === 0, 15_000)).toBe(true);
+    } finally {
+      parent.kill('SIGKILL');
+      closeSync(stdin);
+    }
+  });
+});

@@ -194,6 +194,11 @@ export class DevProxy {
     if (this.#closed) return this.closed;
     this.#closed = true;
     clearTimeout(this.#restartTimer);
+    // Stop reading the client: an open stdin (the parent died without closing it) would keep the
+    // process alive after everything else stopped.
+    const input = this.#options.input as NodeJS.ReadableStream & { destroy?: () => void };
+    input.pause();
+    input.destroy?.();
     const sessions = [...this.#draining, ...(this.#current === undefined ? [] : [this.#current])];
     if (this.#starting !== undefined) sessions.push(this.#starting);
     await Promise.all(sessions.map((session) => this.#stop(session)));
