@@ -210,6 +210,29 @@ describe('mcp-factory dev with a short grace period', () => {
   });
 });
 
+describe('mcp-factory dev on the api template', () => {
+  it('an edited tool description reaches the client through list_changed', async () => {
+    const dir = await copyTemplate('api');
+    const dev = await connectDev(dir);
+    try {
+      const before = await dev.client.listTools();
+      expect(before.tools.find((tool) => tool.name === 'get_item')?.description).toMatch(/^Fetch one item by its id/);
+      const from = dev.stderr().length;
+      await editFile(join(dir, 'src', 'tools', 'get-item.ts'), (text) =>
+        text.replace("description: 'Fetch one item by its id", "description: 'Fetch a single item by its id"),
+      );
+      await dev.waitForStderr(/reloaded \(change\).*tools: changed get_item/, from);
+      expect(await eventually(() => (dev.listChanged.tools ?? 0) > 0)).toBe(true);
+      const after = await dev.client.listTools(undefined, { cacheMode: 'refresh' });
+      expect(after.tools.find((tool) => tool.name === 'get_item')?.description).toMatch(
+        /^Fetch a single item by its id/,
+      );
+    } finally {
+      await dev.close();
+    }
+  });
+});
+
 describe('mcp-factory dev usage errors', () => {
   it('refuses a folder without an entry with a clear message and exit code 2', async () => {
     const { runCommand, CLI, tempDir } = await import('../helpers/index.js');
