@@ -210,6 +210,32 @@ describe('mcp-factory dev with a short grace period', () => {
   });
 });
 
+describe('mcp-factory dev relays server-to-client requests', () => {
+  it('a sampling request from the server reaches the client and its answer goes back, across a reload', async () => {
+    const dir = await copyTemplate('everything');
+    const dev = await connectDev(dir, [], {}, { sampling: {} });
+    const prompts: unknown[] = [];
+    dev.client.setRequestHandler('sampling/createMessage', async (request) => {
+      prompts.push(request.params.messages[0]?.content);
+      return { role: 'assistant', content: { type: 'text', text: `answer ${prompts.length}` }, model: 'test-model' };
+    });
+    try {
+      const sample = (): Promise<string> =>
+        dev.client.callTool({ name: 'test_sampling', arguments: { prompt: 'hello' } }).then(firstText);
+      expect(await sample()).toBe('LLM response: answer 1');
+      const reload = await dev.client.callTool({ name: 'mcp_factory_dev_reload', arguments: {} });
+      expect(reload.isError).toBeFalsy();
+      expect(await sample()).toBe('LLM response: answer 2');
+      expect(prompts).toEqual([
+        { type: 'text', text: 'hello' },
+        { type: 'text', text: 'hello' },
+      ]);
+    } finally {
+      await dev.close();
+    }
+  });
+});
+
 describe('mcp-factory dev on the api template', () => {
   it('an edited tool description reaches the client through list_changed', async () => {
     const dir = await copyTemplate('api');

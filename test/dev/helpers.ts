@@ -10,7 +10,7 @@ import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 
-import { Client } from '@modelcontextprotocol/client';
+import { Client, type ClientCapabilities } from '@modelcontextprotocol/client';
 import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/client/stdio';
 
 import { REPO } from '../helpers/index.js';
@@ -103,6 +103,7 @@ export async function connectDev(
   dir: string,
   args: readonly string[] = [],
   env: Record<string, string> = {},
+  capabilities: ClientCapabilities = {},
 ): Promise<DevConnection> {
   const transport = new StdioClientTransport({
     command: process.execPath,
@@ -124,7 +125,7 @@ export async function connectDev(
     stderr += chunk.toString('utf8');
     for (const waiter of waiters) waiter();
   });
-  const client = new Client({ name: 'dev-test', version: '1.0.0' });
+  const client = new Client({ name: 'dev-test', version: '1.0.0' }, { capabilities });
   const logs: DevConnection['logs'] = [];
   const listChanged: Record<string, number> = { tools: 0, resources: 0, prompts: 0 };
   client.setNotificationHandler('notifications/message', (notification) => {
