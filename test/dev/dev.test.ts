@@ -146,7 +146,9 @@ describe('mcp-factory dev keeps one client connection across reloads', () => {
     await editFile(join(dir, 'src', 'index.ts'), (text) =>
       text.replace("if (process.env.MCP_FACTORY_DEV === '1') throw new Error('boom at start');\n", ''),
     );
-    await dev.waitForStderr('reloaded (change)', fixed);
+    // Back to the code that serves: nothing to restart.
+    await dev.waitForStderr('build output unchanged', fixed);
+    expect(await simpleText()).toBe('Fixed after a build error.');
   });
 
   it('a server that crashes later is restarted, and the next call is served', async () => {
@@ -169,6 +171,14 @@ describe('mcp-factory dev keeps one client connection across reloads', () => {
     expect(result.isError).toBeFalsy();
     expect(firstText(result)).toMatch(/^Reloaded in \d+ ms \(server generation \d+\)\.\ntools: unchanged/);
     expect(result.structuredContent).toMatchObject({ ok: true, reason: 'tool' });
+    expect(await simpleText()).toBe('Fixed after a build error.');
+  });
+
+  it('a save that changes no code does not restart the server', async () => {
+    const from = dev.stderr().length;
+    await editFile(join(dir, 'src', 'tools', 'simple-text.ts'), (text) => `// A comment only.\n${text}`);
+    await dev.waitForStderr('build output unchanged', from);
+    expect(dev.stderr().slice(from)).not.toMatch(/starting server generation/);
     expect(await simpleText()).toBe('Fixed after a build error.');
   });
 

@@ -71,6 +71,9 @@ describe('createBuilder', () => {
       expect(second.file).not.toBe(first.file);
       expect(await readFile(second.file, 'utf8')).toContain('42');
       expect(await readFile(first.file, 'utf8')).toContain('41');
+      expect(second.hash).not.toBe(first.hash);
+      await writeFile(join(root, 'src', 'answer.ts'), '// the answer\nexport const answer: number = 42;\n');
+      expect((await builder.build()).hash).toBe(second.hash);
     } finally {
       await builder.dispose();
     }

@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { rm, writeFile } from 'node:fs/promises';
@@ -27,6 +28,8 @@ export interface Bundle {
   readonly file: string;
   /** 1 for the first build, then one more per successful build. */
   readonly serial: number;
+  /** SHA-256 of the bundle and its vendor: equal hashes run the same code. */
+  readonly hash: string;
   /** The vendor bundle the bundle's package imports resolve to (absent when not split). */
   readonly vendor?: string;
   readonly durationMs: number;
@@ -153,9 +156,14 @@ export async function createBuilder(options: BuilderOptions): Promise<Builder> {
         const vendorFile = split ? await buildVendor(packageImports(result.metafile)) : undefined;
         const file = join(options.outDir, `server-${serial}.cjs`);
         await writeFile(file, output.contents);
+        const hash = createHash('sha256')
+          .update(output.contents)
+          .update(vendorFile ?? '')
+          .digest('hex');
         return {
           file,
           serial,
+          hash,
           durationMs: performance.now() - started,
           ...(vendorFile === undefined ? {} : { vendor: vendorFile }),
         };

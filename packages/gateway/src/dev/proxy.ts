@@ -75,6 +75,8 @@ export interface ReloadReport {
   readonly durationMs: number;
   /** Of which building, in ms (0 when nothing was built). */
   readonly buildMs?: number;
+  /** True when the build produced the same code as the serving one, so nothing was restarted. */
+  readonly unchanged?: boolean;
   /** Changes of the lists, when the client completed a handshake. */
   readonly changes?: ListChanges;
 }
@@ -233,6 +235,21 @@ export class DevProxy {
         if (!this.#serving()) this.#goDown(message);
         return { ok: false, reason, stage: 'build', error: message, durationMs: elapsed() };
       }
+    }
+    // A save that changes no code (a comment, a type, an editor's second write of the same file)
+    // does not restart the server; the meta-tool always does.
+    if (
+      reason === 'change' &&
+      this.#serving() &&
+      artifact !== this.#lastGood &&
+      artifact?.hash !== undefined &&
+      artifact.hash === this.#lastGood?.hash
+    ) {
+      launcher.discard(artifact);
+      this.#options.log(
+        `mcp-factory dev: build output unchanged, server generation ${this.generation} keeps serving\n`,
+      );
+      return { ok: true, reason, generation: this.generation, durationMs: elapsed(), buildMs, unchanged: true };
     }
     this.#swapping = true;
     this.#options.log(`mcp-factory dev: starting server generation ${this.#generation + 1} (${reason})\n`);

@@ -97,8 +97,7 @@ export async function runDev(options: DevOptions): Promise<DevSession> {
     })());
   const closed = proxy.closed.then(close);
   launcher.warm();
-  const started = await proxy.start();
-  if (proxy.isClosed) return { proxy, started, closed, close };
+  // Watching before the first start: a save made as soon as the client is connected is seen.
   const watcher = watchSources({
     root,
     ...(options.debounceMs === undefined ? {} : { debounceMs: options.debounceMs }),
@@ -110,6 +109,8 @@ export async function runDev(options: DevOptions): Promise<DevSession> {
   });
   watching.watcher = watcher;
   await watcher.ready;
+  const started = await proxy.start();
+  if (proxy.isClosed) return { proxy, started, closed, close };
   if (options.watchParent ?? true) {
     const parent = process.ppid;
     parentTimer = setInterval(() => {
