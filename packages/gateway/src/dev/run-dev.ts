@@ -52,6 +52,8 @@ export interface DevSession {
 
 /** Starts a dev session; throws `DevError` `BAD_PROJECT` for a missing folder or entry. */
 export async function runDev(options: DevOptions): Promise<DevSession> {
+  // Taken first: the parent may die while the first build and start are still running.
+  const parent = process.ppid;
   const root = resolve(options.root);
   if (!existsSync(root) || !statSync(root).isDirectory())
     throw new DevError('BAD_PROJECT', `no project folder at ${root}`);
@@ -112,7 +114,7 @@ export async function runDev(options: DevOptions): Promise<DevSession> {
   const started = await proxy.start();
   if (proxy.isClosed) return { proxy, started, closed, close };
   if (options.watchParent ?? true) {
-    const parent = process.ppid;
+    if (process.ppid !== parent) void proxy.close();
     parentTimer = setInterval(() => {
       if (process.ppid !== parent) void proxy.close();
     }, 1000);
