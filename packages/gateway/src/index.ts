@@ -3,4 +3,25 @@
  *
  * @module
  */
-export {};
+// gateway
+export {
+  createGateway,
+  type Gateway,
+  type GatewayOptions,
+  type ExposeMode,
+  type ServerStatus,
+  type SearchMatch,
+} from './gateway/gateway.js';
+export { GatewayError, GatewayErrorCode, isGatewayError } from './gateway/errors.js';
+export {
+  staticSource,
+  type ServerSource,
+  type ServerSpec,
+  type StdioServerSpec,
+  type HttpServerSpec,
+} from './gateway/server-source.js';
+export { configFileSource, parseClientConfig, DEFAULT_CONFIG_FILE, SERVER_NAME } from './gateway/config-source.js';
+export { compileAccessLists, type AccessLists, type AccessPolicy } from './gateway/access-lists.js';
+export { assignNames, namespacedName, MAX_NAME } from './gateway/names.js';
+export { ToolIndex, type IndexedTool, type ToolMatch } from './gateway/tool-index.js';
+export { Downstream, type DownstreamOptions, type DownstreamState } from './gateway/downstream.js';

@@ -1,0 +1,134 @@
+/**
+ * The meta-tools of `--expose meta`: a handful of small tools with tight descriptions that give a
+ * model every downstream tool without listing them all (see the README's context figures).
+ *
+ * @module
+ */
+import { defineTool, TimeoutError, ToolError, z, type CallContext, type ToolDefinition } from '@mcp-factory/runtime';
+
+import { GatewayError, GatewayErrorCode } from './errors.js';
+import type { Gateway, GatewayOptions } from './gateway.js';
+import { installServerTool } from './install-tool.js';
+
+/** Maps a gateway failure to the runtime error the client sees (message and code kept). */
+export function toRuntimeError(error: unknown): unknown {
+  if (!(error instanceof GatewayError)) return error;
+  const data = { gatewayCode: error.code, ...(error.server === undefined ? {} : { server: error.server }) };
+  return error.code === GatewayErrorCode.Timeout
+    ? new TimeoutError(error.message, { data, cause: error })
+    : new ToolError(error.message, { data, cause: error });
+}
+
+/** Runs `work`, mapping gateway failures to runtime errors. */
+export async function guarded<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw toRuntimeError(error);
+  }
+}
+
+/** Notes in the journal which downstream served the call (as an upstream exchange). */
+export async function served<T>(ctx: CallContext, server: string, what: string, work: () => Promise<T>): Promise<T> {
+  const startedAt = Date.now();
+  const started = performance.now();
+  let status: number | 'timeout' | 'network' = 200;
+  try {
+    return await work();
+  } catch (error) {
+    status = error instanceof GatewayError && error.code === GatewayErrorCode.Timeout ? 'timeout' : 'network';
+    throw toRuntimeError(error);
+  } finally {
+    ctx.recordExchange({
+      upstream: server,
+      method: 'MCP',
+      url: `mcp://${server}/${what}`,
+      status,
+      attempt: 1,
+      startedAt,
+      durationMs: Math.round((performance.now() - started) * 100) / 100,
+    });
+  }
+}
+
+const text = (value: unknown): string => JSON.stringify(value);
+
+/** The meta-tools over `gateway`. */
+export function metaTools(gateway: Gateway, options: GatewayOptions): ToolDefinition[] {
+  const budget = (options.requestTimeoutMs ?? 30_000) + 5_000;
+  const bounds = (ctx: CallContext) => ({ signal: ctx.signal, timeoutMs: Math.max(1, ctx.remainingMs() - 50) });
+  const serverName = z.string().min(1).max(64).describe('Server name, from list_servers or search_tools');
+  const tools: ToolDefinition[] = [
+    defineTool({
+      name: 'search_tools',
+      description:
+        'Find tools across all servers by describing the task. Returns the best matches with server, tool and input schema; then use call_tool.',
+      input: z.object({
+        query: z.string().min(1).max(500).describe('What you want to do, in plain words'),
+        limit: z.number().int().min(1).max(20).default(5).describe('Max matches (default 5)'),
+      }),
+      timeoutMs: budget,
+      annotations: { readOnlyHint: true },
+      async run({ query, limit }, ctx) {
+        const { matches, unavailable } = await guarded(() => gateway.search(query, limit, bounds(ctx)));
+        const compact = matches.map((m) => ({
+          server: m.server,
+          tool: m.tool,
+          ...(m.description === undefined ? {} : { description: m.description }),
+          inputSchema: m.inputSchema,
+        }));
+        return text(unavailable.length === 0 ? { matches: compact } : { matches: compact, unavailable });
+      },
+    }),
+    defineTool({
+      name: 'call_tool',
+      description: 'Call a tool of a server (find it with search_tools first).',
+      input: z.object({
+        server: serverName,
+        tool: z.string().min(1).max(128).describe('Tool name on that server'),
+        arguments: z.record(z.string(), z.unknown()).optional().describe("The tool's arguments"),
+      }),
+      timeoutMs: budget,
+      async run({ server, tool, arguments: args }, ctx) {
+        return served(ctx, server, tool, () => gateway.call(server, tool, args, bounds(ctx)));
+      },
+    }),
+    defineTool({
+      name: 'list_servers',
+      description: 'List the configured servers with their state and tool counts.',
+      annotations: { readOnlyHint: true },
+      run: () => text({ servers: gateway.servers() }),
+    }),
+    defineTool({
+      name: 'load_server',
+      description: 'Start a server now (servers otherwise start on first use) and index its tools.',
+      input: z.object({ name: serverName }),
+      timeoutMs: budget,
+      async run({ name }, ctx) {
+        const tools = await served(ctx, name, 'load', () => gateway.load(name, bounds(ctx)));
+        return text({ server: name, state: 'running', tools });
+      },
+    }),
+    defineTool({
+      name: 'unload_server',
+      description: 'Stop a running server (it starts again on next use).',
+      input: z.object({ name: serverName }),
+      async run({ name }) {
+        await guarded(() => gateway.unload(name));
+        return text({ server: name, state: 'stopped' });
+      },
+    }),
+    defineTool({
+      name: 'reload_server',
+      description: 'Restart a server and re-read its tools (after it was updated or gave up after crashes).',
+      input: z.object({ name: serverName }),
+      timeoutMs: budget,
+      async run({ name }, ctx) {
+        const tools = await served(ctx, name, 'reload', () => gateway.reload(name));
+        return text({ server: name, state: 'running', tools });
+      },
+    }),
+  ];
+  if (options.installDir !== undefined) tools.push(installServerTool(gateway, options.installDir));
+  return tools;
+}
