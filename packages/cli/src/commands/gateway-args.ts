@@ -29,6 +29,9 @@ Options:
   -h, --help             show this help
 `;
 
+/** Runtime options that take no value. */
+const RUNTIME_BOOLEANS = new Set(['--stateful']);
+
 /** What the command line asked for. */
 export interface GatewayArgs {
   help: boolean;
@@ -118,7 +121,15 @@ export function parseGatewayArgs(argv: readonly string[]): GatewayArgs {
         break;
       default:
         if (!raw.startsWith('-')) throw new CliError(`unexpected argument ${JSON.stringify(raw)}\n\n${GATEWAY_USAGE}`);
+        // A runtime option (see the runtime's parseCommandLine): forwarded with its value.
         args.serveArgs.push(raw);
+        if (eq === -1 && raw.startsWith('--') && !RUNTIME_BOOLEANS.has(raw)) {
+          const next = argv[index + 1];
+          if (next !== undefined && !next.startsWith('--')) {
+            args.serveArgs.push(next);
+            index += 1;
+          }
+        }
     }
   }
   for (const pattern of [...args.allowTools, ...args.denyTools]) {

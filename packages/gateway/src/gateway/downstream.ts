@@ -284,24 +284,35 @@ export class Downstream {
     this.idleTimer.unref();
   }
 
-  /** Runs `work` against the connected client, counting it as in flight and mapping failures. */
+  /**
+   * Runs `work` against the connected client, counting it as in flight and mapping failures. The
+   * gateway's own deadline fires first (the SDK's is set a little later) and aborts the request, so
+   * the downstream gets `notifications/cancelled` and the caller a {@link GatewayErrorCode.Timeout}.
+   */
   async use<T>(
     what: string,
-    work: (client: Client, timeoutMs: number) => Promise<T>,
+    work: (client: Client, options: { timeout: number; signal: AbortSignal }) => Promise<T>,
     bounds: RequestBounds = {},
   ): Promise<T> {
     const started = Date.now();
     const budget = bounds.timeoutMs ?? this.requestTimeoutMs;
     const client = await this.connect({ ...bounds, timeoutMs: budget });
     const remaining = Math.max(1, budget - (Date.now() - started));
+    const controller = new AbortController();
+    const onAbort = (): void => controller.abort();
+    bounds.signal?.addEventListener('abort', onAbort, { once: true });
     this.inflight += 1;
     clearTimeout(this.idleTimer);
     try {
-      return await this.bounded(work(client, remaining), { ...bounds, timeoutMs: remaining }, `answer ${what}`);
+      return await this.bounded(
+        work(client, { timeout: remaining + 1_000, signal: controller.signal }),
+        { ...bounds, timeoutMs: remaining },
+        `answer ${what}`,
+      );
     } catch (error) {
       if (error instanceof GatewayError) throw error;
       const message = messageOf(error);
-      if (this.client !== client) {
+      if (this.client !== client || /connection closed/i.test(message)) {
         throw new GatewayError(
           GatewayErrorCode.Unavailable,
           `server "${this.name}" went away during ${what}: ${message}`,
@@ -311,6 +322,8 @@ export class Downstream {
       }
       throw error;
     } finally {
+      controller.abort();
+      bounds.signal?.removeEventListener('abort', onAbort);
       this.inflight -= 1;
       this.touch();
     }
@@ -321,16 +334,17 @@ export class Downstream {
     if (this.catalog !== undefined && this.state === 'running') return this.catalog;
     this.catalogLoading ??= this.use(
       'its lists',
-      async (client, timeoutMs) => {
+      async (client, options) => {
         const caps = client.getServerCapabilities() ?? {};
-        const options = { timeout: timeoutMs, ...(bounds.signal === undefined ? {} : { signal: bounds.signal }) };
+        // The gateway caches catalogs itself and drops them on list_changed: always ask the server.
+        const fresh = { ...options, cacheMode: 'refresh' as const };
         const [tools, resources, resourceTemplates, prompts] = await Promise.all([
-          caps.tools === undefined ? [] : client.listTools(undefined, options).then((r) => r.tools),
-          caps.resources === undefined ? [] : client.listResources(undefined, options).then((r) => r.resources),
+          caps.tools === undefined ? [] : client.listTools(undefined, fresh).then((r) => r.tools),
+          caps.resources === undefined ? [] : client.listResources(undefined, fresh).then((r) => r.resources),
           caps.resources === undefined
             ? []
-            : client.listResourceTemplates(undefined, options).then((r) => r.resourceTemplates),
-          caps.prompts === undefined ? [] : client.listPrompts(undefined, options).then((r) => r.prompts),
+            : client.listResourceTemplates(undefined, fresh).then((r) => r.resourceTemplates),
+          caps.prompts === undefined ? [] : client.listPrompts(undefined, fresh).then((r) => r.prompts),
         ]);
         const catalog = { tools, resources, resourceTemplates, prompts };
         if (this.client === client) this.catalog = catalog;
@@ -356,10 +370,10 @@ export class Downstream {
   ): Promise<CallToolResult> {
     return this.use<CallToolResult>(
       `tools/call ${name}`,
-      (client, timeoutMs) =>
+      (client, options) =>
         client.request(
           { method: 'tools/call', params: { name, ...(args === undefined ? {} : { arguments: args }) } },
-          { timeout: timeoutMs, ...(bounds.signal === undefined ? {} : { signal: bounds.signal }) },
+          options,
         ),
       bounds,
     );

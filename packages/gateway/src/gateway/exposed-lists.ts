@@ -181,8 +181,12 @@ export function registerExposedLists(
     const target = await serverForUri(request.params.uri);
     return gateway
       .downstream(target)
-      .use('resources/read', (client, timeoutMs) =>
-        client.readResource(request.params, { timeout: timeoutMs, signal: ctx.mcpReq.signal }),
+      .use(
+        'resources/read',
+        (client, options) => client.readResource(request.params, { ...options, cacheMode: 'bypass' }),
+        {
+          signal: ctx.mcpReq.signal,
+        },
       );
   });
 
@@ -218,8 +222,8 @@ export function registerExposedLists(
     const found = route;
     return gateway
       .downstream(found.server)
-      .use('prompts/get', (client, timeoutMs) =>
-        client.getPrompt({ ...request.params, name: found.name }, { timeout: timeoutMs, signal: ctx.mcpReq.signal }),
-      );
+      .use('prompts/get', (client, options) => client.getPrompt({ ...request.params, name: found.name }, options), {
+        signal: ctx.mcpReq.signal,
+      });
   });
 }
