@@ -98,7 +98,7 @@ export interface MetaAnswers {
   load_server: Record<string, unknown>;
   unload_server: Record<string, unknown>;
   reload_server: Record<string, unknown>;
-  install_server: Record<string, unknown>;
+  install_server: { server: string; pinned: string; toolsHash: string; tools: string[] };
 }
 
 /** Calls a meta-tool and parses its JSON text. */

@@ -20,6 +20,7 @@ import {
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 
 import { GatewayError, GatewayErrorCode } from './errors.js';
+import { toolsHash } from './tools-hash.js';
 import type { ServerSpec } from './server-source.js';
 
 /** Lifecycle state of a {@link Downstream}. */
@@ -83,6 +84,8 @@ export class Downstream {
   /** Total restarts after crashes. */
   restarts = 0;
   lastError: string | undefined;
+  /** True once a pinned server's tools matched their hash (see `ServerSpec.toolsHash`). */
+  private verified = false;
   private client: Client | undefined;
   private connecting: Promise<Client> | undefined;
   private catalog: DownstreamCatalog | undefined;
@@ -127,7 +130,7 @@ export class Downstream {
     if (this.state === 'failed') {
       throw new GatewayError(
         GatewayErrorCode.Unavailable,
-        `server "${this.name}" crashed ${this.crashes} times in a row and was given up on (${this.lastError ?? 'no detail'}); reload it with reload_server, see ${this.logFile}`,
+        `server "${this.name}" was given up on (${this.lastError ?? 'no detail'}); reload it with reload_server, see ${this.logFile}`,
         this.name,
       );
     }
@@ -241,6 +244,7 @@ export class Downstream {
     const maxCrashes = this.options.maxCrashes ?? 5;
     if (this.crashes >= maxCrashes) {
       this.state = 'failed';
+      this.lastError = `crashed ${this.crashes} times in a row`;
       this.emit('error', `server "${this.name}" crashed ${this.crashes} times in a row; giving up until reload_server`);
       return;
     }
@@ -347,6 +351,22 @@ export class Downstream {
           caps.prompts === undefined ? [] : client.listPrompts(undefined, fresh).then((r) => r.prompts),
         ]);
         const catalog = { tools, resources, resourceTemplates, prompts };
+        const pinned = this.spec.kind === 'stdio' ? this.spec.toolsHash : undefined;
+        if (pinned !== undefined) {
+          const actual = toolsHash(tools);
+          if (actual !== pinned) {
+            this.lastError = `tools changed since install (pinned ${pinned}, now ${actual})`;
+            void this.stop().then(() => {
+              this.state = 'failed';
+            });
+            throw new GatewayError(
+              GatewayErrorCode.PinMismatch,
+              `server "${this.name}" refused: its ${this.lastError}; reinstall it to accept the new tools`,
+              this.name,
+            );
+          }
+          this.verified = true;
+        }
         if (this.client === client) this.catalog = catalog;
         return catalog;
       },
@@ -362,12 +382,13 @@ export class Downstream {
     return this.catalog ?? EMPTY;
   }
 
-  /** Calls one tool. */
-  callTool(
+  /** Calls one tool (a pinned server's tools are checked against their hash first). */
+  async callTool(
     name: string,
     args: Record<string, unknown> | undefined,
     bounds: RequestBounds = {},
   ): Promise<CallToolResult> {
+    if (this.spec.kind === 'stdio' && this.spec.toolsHash !== undefined && !this.verified) await this.list(bounds);
     return this.use<CallToolResult>(
       `tools/call ${name}`,
       (client, options) =>

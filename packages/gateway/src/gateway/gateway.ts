@@ -25,6 +25,7 @@ import { compileAccessLists, type AccessLists, type AccessPolicy } from './acces
 import { Downstream, type DownstreamEvent, type RequestBounds } from './downstream.js';
 import { GatewayError, GatewayErrorCode } from './errors.js';
 import { registerExposedLists } from './exposed-lists.js';
+import { installedServers } from './install.js';
 import { metaTools } from './meta-tools.js';
 import type { ServerSource, ServerSpec } from './server-source.js';
 import { ToolIndex, type ToolMatch } from './tool-index.js';
@@ -214,7 +215,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     expose,
     async init() {
-      const specs = [...(await options.source.list()), ...((await options.extraServers?.()) ?? [])];
+      const installed = options.installDir === undefined ? [] : await installedServers(options.installDir);
+      const specs = [...(await options.source.list()), ...((await options.extraServers?.()) ?? []), ...installed];
       if (expose === 'direct' && specs.length !== 1) {
         throw new GatewayError(
           GatewayErrorCode.Usage,
@@ -293,7 +295,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       expose === 'meta'
         ? 'Tools of many MCP servers sit behind this gateway. Find one with search_tools (describe the task), then run it with call_tool(server, tool, arguments).'
         : undefined,
-    tools: expose === 'meta' ? metaTools(gateway, options) : [],
+    tools: expose === 'meta' ? metaTools(gateway, options, logDir) : [],
     ...(options.journal === undefined ? {} : { journal: options.journal }),
     ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),

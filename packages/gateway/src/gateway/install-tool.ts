@@ -1,20 +1,39 @@
 /**
- * Placeholder replaced below by the real install tool.
+ * The `install_server` meta-tool: installs a server (see ./install.ts) and adds it to the running
+ * gateway, so an agent can find and call its tools without restarting its client.
  *
  * @module
  */
-import { defineTool, ToolError, z, type ToolDefinition } from '@mcp-factory/runtime';
+import { join } from 'node:path';
+
+import { defineTool, z, type ToolDefinition } from '@mcp-factory/runtime';
 
 import type { Gateway } from './gateway.js';
+import { installServer, specOf } from './install.js';
+import { guarded } from './meta-tools.js';
 
-/** `install_server(source)`. */
-export function installServerTool(_gateway: Gateway, _installDir: string): ToolDefinition {
+/** `install_server(source, name?)` over `installDir`; logs go to `logDir`. */
+export function installServerTool(gateway: Gateway, installDir: string, logDir: string): ToolDefinition {
   return defineTool({
     name: 'install_server',
-    description: 'Install a server from npm or git.',
-    input: z.object({ source: z.string() }),
-    run: () => {
-      throw new ToolError('not yet');
+    description:
+      'Install an MCP server from an npm package name, a local .tgz, or a git URL; pinned and inspected, then usable via call_tool.',
+    input: z.object({
+      source: z.string().min(1).max(2048).describe('npm name[@version], path to a .tgz, or git URL'),
+      name: z.string().min(1).max(64).optional().describe('Server name (default derived from the source)'),
+    }),
+    timeoutMs: 300_000,
+    async run({ source, name }) {
+      const manifest = await guarded(() =>
+        installServer(source, { installDir, logDir: join(logDir, 'install'), ...(name === undefined ? {} : { name }) }),
+      );
+      gateway.addServer(specOf(manifest));
+      return JSON.stringify({
+        server: manifest.name,
+        pinned: manifest.pinned,
+        toolsHash: manifest.toolsHash,
+        tools: manifest.tools,
+      });
     },
   });
 }

@@ -54,7 +54,7 @@ export async function served<T>(ctx: CallContext, server: string, what: string, 
 const text = (value: unknown): string => JSON.stringify(value);
 
 /** The meta-tools over `gateway`. */
-export function metaTools(gateway: Gateway, options: GatewayOptions): ToolDefinition[] {
+export function metaTools(gateway: Gateway, options: GatewayOptions, logDir: string): ToolDefinition[] {
   const budget = (options.requestTimeoutMs ?? 30_000) + 5_000;
   const bounds = (ctx: CallContext) => ({ signal: ctx.signal, timeoutMs: Math.max(1, ctx.remainingMs() - 50) });
   const serverName = z.string().min(1).max(64).describe('Server name, from list_servers or search_tools');
@@ -129,6 +129,6 @@ export function metaTools(gateway: Gateway, options: GatewayOptions): ToolDefini
       },
     }),
   ];
-  if (options.installDir !== undefined) tools.push(installServerTool(gateway, options.installDir));
+  if (options.installDir !== undefined) tools.push(installServerTool(gateway, options.installDir, logDir));
   return tools;
 }

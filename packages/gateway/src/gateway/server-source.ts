@@ -16,6 +16,11 @@ export interface StdioServerSpec {
   readonly env: Readonly<Record<string, string>>;
   /** Working directory; default the gateway's. */
   readonly cwd?: string;
+  /**
+   * For installed servers: the `toolsHash` of the tools inspected at install time. The gateway
+   * checks it before the first call and refuses a server whose tools changed.
+   */
+  readonly toolsHash?: string;
 }
 
 /** A server reached over Streamable HTTP. */
