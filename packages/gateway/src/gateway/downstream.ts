@@ -314,6 +314,9 @@ export class Downstream {
         `answer ${what}`,
       );
     } catch (error) {
+      // Our deadline or the caller's cancellation: abort the SDK request (it tells the server).
+      // Only then: aborting after a normal answer would send a pointless cancellation per call.
+      controller.abort();
       if (error instanceof GatewayError) throw error;
       const message = messageOf(error);
       if (this.client !== client || /connection closed/i.test(message)) {
@@ -326,7 +329,6 @@ export class Downstream {
       }
       throw error;
     } finally {
-      controller.abort();
       bounds.signal?.removeEventListener('abort', onAbort);
       this.inflight -= 1;
       this.touch();

@@ -18,6 +18,7 @@ import {
   type McpApp,
   type McpServer,
   type RuntimeMetrics,
+  z,
 } from '@mcp-factory/runtime';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/client';
 
@@ -26,7 +27,7 @@ import { Downstream, type DownstreamEvent, type RequestBounds } from './downstre
 import { GatewayError, GatewayErrorCode } from './errors.js';
 import { registerExposedLists } from './exposed-lists.js';
 import { installedServers } from './install.js';
-import { metaTools } from './meta-tools.js';
+import { compactSchema, metaTools } from './meta-tools.js';
 import type { ServerSource, ServerSpec } from './server-source.js';
 import { ToolIndex, type ToolMatch } from './tool-index.js';
 
@@ -311,8 +312,19 @@ export function createGateway(options: GatewayOptions): Gateway {
         previous?.();
       };
       if (expose !== 'meta') registerExposedLists(server, context, gateway, app, expose);
+      // The meta-tools' listing without the `$schema` URIs: the listing is paid in every context.
+      else server.server.setRequestHandler('tools/list', () => ({ tools: metaListing() }));
     },
   });
+
+  let listing: Tool[] | undefined;
+  const metaListing = (): Tool[] =>
+    (listing ??= app.tools.map((tool) => ({
+      name: tool.name,
+      description: tool.description,
+      inputSchema: compactSchema(z.toJSONSchema(tool.input ?? z.object({}), { io: 'input' })) as Tool['inputSchema'],
+      ...(tool.annotations === undefined ? {} : { annotations: tool.annotations }),
+    })));
 
   // Tell every connected client when a catalog changed (all/direct: the lists differ).
   gateway.onChange(() => {

@@ -16,11 +16,10 @@ import { guarded } from './meta-tools.js';
 export function installServerTool(gateway: Gateway, installDir: string, logDir: string): ToolDefinition {
   return defineTool({
     name: 'install_server',
-    description:
-      'Install an MCP server from an npm package name, a local .tgz, or a git URL; pinned and inspected, then usable via call_tool.',
+    description: 'Install a server from npm, a .tgz or a git URL (pinned); then use call_tool.',
     input: z.object({
-      source: z.string().min(1).max(2048).describe('npm name[@version], path to a .tgz, or git URL'),
-      name: z.string().min(1).max(64).optional().describe('Server name (default derived from the source)'),
+      source: z.string().min(1).max(2048),
+      name: z.string().min(1).max(64).optional(),
     }),
     timeoutMs: 300_000,
     async run({ source, name }) {

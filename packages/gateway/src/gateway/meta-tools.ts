@@ -53,19 +53,35 @@ export async function served<T>(ctx: CallContext, server: string, what: string, 
 
 const text = (value: unknown): string => JSON.stringify(value);
 
+/** A description cut to its first sentence (at most 200 characters): enough to pick a tool. */
+export function firstSentence(description: string): string {
+  const flat = description.replace(/\s+/g, ' ').trim();
+  const end = flat.search(/[.!?](\s|$)/);
+  const sentence = end === -1 ? flat : flat.slice(0, end + 1);
+  return sentence.length <= 200 ? sentence : `${sentence.slice(0, 199)}…`;
+}
+
+/** An input schema without its `$schema` URI (noise for a model; the schema itself is kept whole). */
+export function compactSchema(schema: unknown): unknown {
+  if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) return schema;
+  const { $schema: _ignored, ...rest } = schema as Record<string, unknown>;
+  return rest;
+}
+
 /** The meta-tools over `gateway`. */
 export function metaTools(gateway: Gateway, options: GatewayOptions, logDir: string): ToolDefinition[] {
   const budget = (options.requestTimeoutMs ?? 30_000) + 5_000;
   const bounds = (ctx: CallContext) => ({ signal: ctx.signal, timeoutMs: Math.max(1, ctx.remainingMs() - 50) });
-  const serverName = z.string().min(1).max(64).describe('Server name, from list_servers or search_tools');
+  // Schemas stay small on purpose: every token here is paid by every conversation (see the bench).
+  const serverName = z.string().min(1).describe('Server name');
   const tools: ToolDefinition[] = [
     defineTool({
       name: 'search_tools',
       description:
-        'Find tools across all servers by describing the task. Returns the best matches with server, tool and input schema; then use call_tool.',
+        'Find tools on all servers by describing the task; returns server, tool and input schema for call_tool.',
       input: z.object({
-        query: z.string().min(1).max(500).describe('What you want to do, in plain words'),
-        limit: z.number().int().min(1).max(20).default(5).describe('Max matches (default 5)'),
+        query: z.string().min(1).max(500).describe('The task, in plain words'),
+        limit: z.number().int().min(1).max(20).default(5),
       }),
       timeoutMs: budget,
       annotations: { readOnlyHint: true },
@@ -74,19 +90,19 @@ export function metaTools(gateway: Gateway, options: GatewayOptions, logDir: str
         const compact = matches.map((m) => ({
           server: m.server,
           tool: m.tool,
-          ...(m.description === undefined ? {} : { description: m.description }),
-          inputSchema: m.inputSchema,
+          ...(m.description === undefined ? {} : { description: firstSentence(m.description) }),
+          inputSchema: compactSchema(m.inputSchema),
         }));
         return text(unavailable.length === 0 ? { matches: compact } : { matches: compact, unavailable });
       },
     }),
     defineTool({
       name: 'call_tool',
-      description: 'Call a tool of a server (find it with search_tools first).',
+      description: 'Call a tool found with search_tools.',
       input: z.object({
         server: serverName,
-        tool: z.string().min(1).max(128).describe('Tool name on that server'),
-        arguments: z.record(z.string(), z.unknown()).optional().describe("The tool's arguments"),
+        tool: z.string().min(1),
+        arguments: z.record(z.string(), z.unknown()).optional(),
       }),
       timeoutMs: budget,
       async run({ server, tool, arguments: args }, ctx) {
@@ -95,13 +111,13 @@ export function metaTools(gateway: Gateway, options: GatewayOptions, logDir: str
     }),
     defineTool({
       name: 'list_servers',
-      description: 'List the configured servers with their state and tool counts.',
+      description: 'List servers with state and tool counts.',
       annotations: { readOnlyHint: true },
       run: () => text({ servers: gateway.servers() }),
     }),
     defineTool({
       name: 'load_server',
-      description: 'Start a server now (servers otherwise start on first use) and index its tools.',
+      description: 'Start a server now (else it starts on first use).',
       input: z.object({ name: serverName }),
       timeoutMs: budget,
       async run({ name }, ctx) {
@@ -111,7 +127,7 @@ export function metaTools(gateway: Gateway, options: GatewayOptions, logDir: str
     }),
     defineTool({
       name: 'unload_server',
-      description: 'Stop a running server (it starts again on next use).',
+      description: 'Stop a server until next use.',
       input: z.object({ name: serverName }),
       async run({ name }) {
         await guarded(() => gateway.unload(name));
@@ -120,7 +136,7 @@ export function metaTools(gateway: Gateway, options: GatewayOptions, logDir: str
     }),
     defineTool({
       name: 'reload_server',
-      description: 'Restart a server and re-read its tools (after it was updated or gave up after crashes).',
+      description: 'Restart a server and re-read its tools.',
       input: z.object({ name: serverName }),
       timeoutMs: budget,
       async run({ name }, ctx) {
