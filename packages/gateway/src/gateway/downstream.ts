@@ -53,6 +53,14 @@ export interface DownstreamOptions {
   readonly onEvent?: (event: DownstreamEvent) => void;
   /** Called when the server's tools/resources/prompts changed (list_changed or a reconnect). */
   readonly onListChanged?: (server: string) => void;
+  /**
+   * Server-to-client requests (`sampling/createMessage`, `elicitation/create`) are answered by this
+   * function (direct mode relays them to the gateway's client); without it the client declares no
+   * such capability.
+   */
+  readonly onRequest?: (server: string, method: string, params: unknown) => Promise<unknown>;
+  /** Called with the server's log messages and resource updates, for fronts to relay. */
+  readonly onNotification?: (server: string, notification: { method: string; params?: unknown }) => void;
 }
 
 /** What the gateway caches of a running server. */
@@ -68,6 +76,8 @@ const EMPTY: DownstreamCatalog = { tools: [], resources: [], resourceTemplates: 
 /** Per-request options. */
 export interface RequestBounds {
   readonly signal?: AbortSignal;
+  /** Receives the server's progress notifications for this request (tools/call only). */
+  readonly onProgress?: (progress: { progress: number; total?: number; message?: string }) => void;
   /** Overrides the default deadline (e.g. the remaining budget of the caller). */
   readonly timeoutMs?: number;
 }
@@ -173,7 +183,22 @@ export class Downstream {
   private async start(): Promise<Client> {
     this.state = 'starting';
     this.stopping = false;
-    const client = new Client({ name: 'mcp-factory-gateway', version: '0.1.0' }, { capabilities: {} });
+    const onRequest = this.options.onRequest;
+    const client = new Client(
+      { name: 'mcp-factory-gateway', version: '0.1.0' },
+      { capabilities: onRequest === undefined ? {} : { sampling: {}, elicitation: { form: {}, url: {} } } },
+    );
+    if (onRequest !== undefined) {
+       
+      client.setRequestHandler(
+        'sampling/createMessage',
+        (request) => onRequest(this.name, 'sampling/createMessage', request.params) as never,
+      );
+      client.setRequestHandler(
+        'elicitation/create',
+        (request) => onRequest(this.name, 'elicitation/create', request.params) as never,
+      );
+    }
     let transport: StdioClientTransport | StreamableHTTPClientTransport;
     const spec = this.spec;
     if (spec.kind === 'stdio') {
@@ -199,6 +224,10 @@ export class Downstream {
     client.setNotificationHandler('notifications/tools/list_changed', refresh);
     client.setNotificationHandler('notifications/resources/list_changed', refresh);
     client.setNotificationHandler('notifications/prompts/list_changed', refresh);
+    const relay = (notification: { method: string; params?: unknown }): void =>
+      this.options.onNotification?.(this.name, notification);
+    client.setNotificationHandler('notifications/message', relay);
+    client.setNotificationHandler('notifications/resources/updated', relay);
     try {
       await client.connect(transport, { timeout: this.startTimeoutMs });
     } catch (error) {
@@ -396,7 +425,7 @@ export class Downstream {
       (client, options) =>
         client.request(
           { method: 'tools/call', params: { name, ...(args === undefined ? {} : { arguments: args }) } },
-          options,
+          bounds.onProgress === undefined ? options : { ...options, onprogress: bounds.onProgress },
         ),
       bounds,
     );

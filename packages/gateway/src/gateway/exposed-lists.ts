@@ -58,10 +58,14 @@ function toolDefinitionFor(
       timeoutMs: 35_000,
       run: (args, ctx) =>
         served(ctx, route.server, route.name, () =>
-          gateway.call(route.server, route.name, args as Record<string, unknown> | undefined, {
-            signal: ctx.signal,
-            timeoutMs: Math.max(1, ctx.remainingMs() - 50),
-          }),
+          gateway.relaying(ctx.mcp, () =>
+            gateway.call(route.server, route.name, args as Record<string, unknown> | undefined, {
+              signal: ctx.signal,
+              timeoutMs: Math.max(1, ctx.remainingMs() - 50),
+              // The client's progress token is the runtime's business: relay values, not tokens.
+              onProgress: ({ progress, total, message }) => void ctx.progress(progress, total, message),
+            }),
+          ),
         ),
     });
     cache.set(key, definition);
@@ -226,4 +230,28 @@ export function registerExposedLists(
         signal: ctx.mcpReq.signal,
       });
   });
+
+  if (mode === 'direct') registerDirectForwards(sdk, gateway);
+}
+
+/** `--expose direct`: completion, subscriptions and the log level go to the one server as they are. */
+function registerDirectForwards(sdk: McpServer['server'], gateway: Gateway): void {
+  const only = (): string => gateway.servers()[0]?.name ?? '';
+  const forward = (method: string, params: unknown, signal: AbortSignal): Promise<never> =>
+    gateway.downstream(only()).use(method, (client, options) => client.request({ method, params } as never, options), {
+      signal,
+    }) as Promise<never>;
+  sdk.setRequestHandler('completion/complete', (request, ctx) =>
+    forward('completion/complete', request.params, ctx.mcpReq.signal),
+  );
+  sdk.setRequestHandler('resources/subscribe', (request, ctx) =>
+    forward('resources/subscribe', request.params, ctx.mcpReq.signal),
+  );
+  sdk.setRequestHandler('resources/unsubscribe', (request, ctx) =>
+    forward('resources/unsubscribe', request.params, ctx.mcpReq.signal),
+  );
+   
+  sdk.setRequestHandler('logging/setLevel', (request, ctx) =>
+    forward('logging/setLevel', request.params, ctx.mcpReq.signal),
+  );
 }

@@ -21,6 +21,7 @@ import {
   z,
 } from '@mcp-factory/runtime';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/client';
+import type { ServerContext } from '@modelcontextprotocol/server';
 
 import { compileAccessLists, type AccessLists, type AccessPolicy } from './access-lists.js';
 import { Downstream, type DownstreamEvent, type RequestBounds } from './downstream.js';
@@ -98,6 +99,8 @@ export interface Gateway {
   ): Promise<CallToolResult>;
   /** Every allowed tool of every server (starting servers as needed). */
   allTools(bounds?: RequestBounds): Promise<{ server: string; tool: Tool }[]>;
+  /** Runs a direct-mode call with `context` as the target of the server's requests (sampling, elicitation). */
+  relaying<T>(context: ServerContext, work: () => Promise<T>): Promise<T>;
   /** Adds (or replaces) a server at run time (install_server). */
   addServer(spec: ServerSpec): void;
   /** Called with a description whenever a catalog changed (fronts send list_changed). */
@@ -124,6 +127,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   let indexStale = true;
   const listeners = new Set<() => void>();
   const instances = new Set<McpServer>();
+  /** Request contexts of the direct-mode calls in flight, oldest first. */
+  const activeCalls: ServerContext[] = [];
 
   const notify = (server: string): void => {
     known.delete(server);
@@ -141,6 +146,28 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
   };
 
+  // Direct mode: the one server's log messages and resource updates reach every connected client.
+  const relay = (_server: string, notification: { method: string; params?: unknown }): void => {
+    if (expose !== 'direct') return;
+    for (const instance of instances) {
+      if (!instance.isConnected()) continue;
+      instance.server.notification(notification as never).catch(() => undefined);
+    }
+  };
+
+  // Direct mode: a server-to-client request goes to the client whose call is in flight (the latest).
+  const relayRequest = async (server: string, method: string, params: unknown): Promise<unknown> => {
+    const caller = activeCalls.at(-1);
+    if (caller === undefined) {
+      throw new GatewayError(
+        GatewayErrorCode.Unavailable,
+        `server "${server}" sent ${method} outside of a call`,
+        server,
+      );
+    }
+    return caller.mcpReq.send({ method, params } as never);
+  };
+
   const addServer = (spec: ServerSpec): void => {
     const previous = downstreams.get(spec.name);
     if (previous !== undefined) void previous.stop();
@@ -154,6 +181,8 @@ export function createGateway(options: GatewayOptions): Gateway {
         ...(options.backoffMs === undefined ? {} : { backoffMs: options.backoffMs }),
         onEvent,
         onListChanged: notify,
+        onNotification: relay,
+        ...(expose === 'direct' ? { onRequest: relayRequest } : {}),
       }),
     );
     notify(spec.name);
@@ -279,6 +308,14 @@ export function createGateway(options: GatewayOptions): Gateway {
       return [...known].flatMap(([server, tools]) => tools.map((tool) => ({ server, tool })));
     },
     addServer,
+    async relaying<T>(context: ServerContext, work: () => Promise<T>): Promise<T> {
+      activeCalls.push(context);
+      try {
+        return await work();
+      } finally {
+        activeCalls.splice(activeCalls.lastIndexOf(context), 1);
+      }
+    },
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -303,7 +340,14 @@ export function createGateway(options: GatewayOptions): Gateway {
     capabilities:
       expose === 'meta'
         ? { tools: { listChanged: true } }
-        : { tools: { listChanged: true }, resources: { listChanged: true }, prompts: { listChanged: true } },
+        : expose === 'all'
+          ? { tools: { listChanged: true }, resources: { listChanged: true }, prompts: { listChanged: true } }
+          : {
+              tools: { listChanged: true },
+              resources: { listChanged: true, subscribe: true },
+              prompts: { listChanged: true },
+              completions: {},
+            },
     setup(server, context) {
       instances.add(server);
       const previous = server.server.onclose;
