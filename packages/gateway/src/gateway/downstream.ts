@@ -189,7 +189,6 @@ export class Downstream {
       { capabilities: onRequest === undefined ? {} : { sampling: {}, elicitation: { form: {}, url: {} } } },
     );
     if (onRequest !== undefined) {
-       
       client.setRequestHandler(
         'sampling/createMessage',
         (request) => onRequest(this.name, 'sampling/createMessage', request.params) as never,

@@ -250,7 +250,7 @@ function registerDirectForwards(sdk: McpServer['server'], gateway: Gateway): voi
   sdk.setRequestHandler('resources/unsubscribe', (request, ctx) =>
     forward('resources/unsubscribe', request.params, ctx.mcpReq.signal),
   );
-   
+
   sdk.setRequestHandler('logging/setLevel', (request, ctx) =>
     forward('logging/setLevel', request.params, ctx.mcpReq.signal),
   );
