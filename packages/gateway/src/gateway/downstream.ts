@@ -8,16 +8,16 @@
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 
-import {
+import type {
   Client,
   StreamableHTTPClientTransport,
-  type CallToolResult,
-  type Prompt,
-  type Resource,
-  type ResourceTemplateType as ResourceTemplate,
-  type Tool,
+  CallToolResult,
+  Prompt,
+  Resource,
+  ResourceTemplateType as ResourceTemplate,
+  Tool,
 } from '@modelcontextprotocol/client';
-import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import type { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 
 import { GatewayError, GatewayErrorCode } from './errors.js';
 import { toolsHash } from './tools-hash.js';
@@ -183,6 +183,11 @@ export class Downstream {
   private async start(): Promise<Client> {
     this.state = 'starting';
     this.stopping = false;
+    // The SDK client loads on the first connect: a gateway over many lazy servers starts without it.
+    const [{ Client, StreamableHTTPClientTransport }, { StdioClientTransport }] = await Promise.all([
+      import('@modelcontextprotocol/client'),
+      import('@modelcontextprotocol/client/stdio'),
+    ]);
     const onRequest = this.options.onRequest;
     const client = new Client(
       { name: 'mcp-factory-gateway', version: '0.1.0' },
