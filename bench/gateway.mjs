@@ -286,8 +286,9 @@ async function measureHttp(server, calls, sampleRss) {
   const worker = async () => {
     while (done < calls) {
       done += 1;
+      const n = done;
       await request('tools/call', call);
-      if (sampleRss && done % Math.ceil(calls / 8) === 0) rss.push(Math.round(rssKiB(server.child.pid) / 1024));
+      if (sampleRss && n % Math.ceil(calls / 8) === 0) rss.push(Math.round(rssKiB(server.child.pid) / 1024));
     }
   };
   await Promise.all(Array.from({ length: INFLIGHT }, worker));

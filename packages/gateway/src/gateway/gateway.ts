@@ -361,12 +361,24 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
   });
 
+  // What a model needs to call a meta-tool: types, names, descriptions. Length and range limits stay
+  // enforced by the zod schemas on every call (with a clear error), but are not advertised.
+  const advertised = (schema: unknown): unknown => {
+    const compact = compactSchema(schema) as { properties?: Record<string, Record<string, unknown>> };
+    const properties = Object.fromEntries(
+      Object.entries(compact.properties ?? {}).map(([key, property]) => {
+        const { minLength: _a, maxLength: _b, minimum: _c, maximum: _d, ...rest } = property;
+        return [key, rest];
+      }),
+    );
+    return { ...compact, properties };
+  };
   let listing: Tool[] | undefined;
   const metaListing = (): Tool[] =>
     (listing ??= app.tools.map((tool) => ({
       name: tool.name,
       description: tool.description,
-      inputSchema: compactSchema(z.toJSONSchema(tool.input ?? z.object({}), { io: 'input' })) as Tool['inputSchema'],
+      inputSchema: advertised(z.toJSONSchema(tool.input ?? z.object({}), { io: 'input' })) as Tool['inputSchema'],
       ...(tool.annotations === undefined ? {} : { annotations: tool.annotations }),
     })));
 
