@@ -16,7 +16,15 @@ const TOOLS = [
 describe('tool search', () => {
   it('splits identifiers and stems words', () => {
     expect(splitIdentifier('readFile_now-ok')).toBe('read File now ok');
-    expect(['files', 'deleting', 'deleted', 'queries'].map(stem)).toEqual(['file', 'delet', 'delet', 'query']);
+    expect(['files', 'deleting', 'deleted', 'delete', 'queries', 'meetings', 'meeting'].map(stem)).toEqual([
+      'file',
+      'delet',
+      'delet',
+      'delet',
+      'query',
+      'meet',
+      'meet',
+    ]);
   });
 
   it('finds tools by the words of a task, including parameter descriptions', () => {

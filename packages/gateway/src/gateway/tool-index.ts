@@ -36,16 +36,22 @@ export function splitIdentifier(text: string): string {
     .replace(/[_\-.:/]+/g, ' ');
 }
 
-/** A deliberately small suffix stripper (plural, -ing, -ed, -ies); generic, not tuned to queries. */
+/**
+ * A deliberately small suffix stripper, generic (not tuned to any query set): plurals first, then
+ * -ing/-ed, then a final -e, so that "meetings", "meeting" and "meet", or "deleting", "deleted" and
+ * "delete", meet on one stem.
+ */
 export function stem(word: string): string {
-  if (word.length <= 3) return word;
-  if (word.endsWith('ies') && word.length > 4) return `${word.slice(0, -3)}y`;
-  if (word.endsWith('sses')) return word.slice(0, -2);
-  if (word.endsWith('ing') && word.length > 5) return word.slice(0, -3).replace(/(.)\1$/, '$1');
-  if (word.endsWith('ed') && word.length > 4) return word.slice(0, -2).replace(/(.)\1$/, '$1');
-  if (word.endsWith('es') && /(x|ch|sh|ss)es$/.test(word)) return word.slice(0, -2);
-  if (word.endsWith('s') && !word.endsWith('ss') && !word.endsWith('us')) return word.slice(0, -1);
-  return word;
+  let w = word;
+  if (w.length <= 3) return w;
+  if (w.endsWith('ies') && w.length > 4) w = `${w.slice(0, -3)}y`;
+  else if (w.endsWith('sses')) w = w.slice(0, -2);
+  else if (/(x|ch|sh)es$/.test(w)) w = w.slice(0, -2);
+  else if (w.endsWith('s') && !w.endsWith('ss') && !w.endsWith('us') && !w.endsWith('is')) w = w.slice(0, -1);
+  if (w.endsWith('ing') && w.length > 5) w = w.slice(0, -3).replace(/([^aeiouls])\1$/, '$1');
+  else if (w.endsWith('ed') && w.length > 4) w = w.slice(0, -2).replace(/([^aeiouls])\1$/, '$1');
+  if (w.endsWith('e') && w.length > 4) w = w.slice(0, -1);
+  return w;
 }
 
 function processTerm(term: string): string | null {
