@@ -11,3 +11,25 @@ export { DevError, RELOADING_ERROR_CODE, type DevErrorCode } from './dev/errors.
 export { childCommand, type ChildCommand, type ChildSource } from './dev/child-command.js';
 export { RELOAD_TOOL_NAME } from './dev/meta-tool.js';
 export { diffLists, describeChanges, type ListChanges, type ListSnapshot } from './dev/list-diff.js';
+// gateway
+export {
+  createGateway,
+  type Gateway,
+  type GatewayOptions,
+  type ExposeMode,
+  type ServerStatus,
+  type SearchMatch,
+} from './gateway/gateway.js';
+export { GatewayError, GatewayErrorCode, isGatewayError } from './gateway/errors.js';
+export {
+  staticSource,
+  type ServerSource,
+  type ServerSpec,
+  type StdioServerSpec,
+  type HttpServerSpec,
+} from './gateway/server-source.js';
+export { configFileSource, parseClientConfig, DEFAULT_CONFIG_FILE, SERVER_NAME } from './gateway/config-source.js';
+export { compileAccessLists, type AccessLists, type AccessPolicy } from './gateway/access-lists.js';
+export { assignNames, namespacedName, MAX_NAME } from './gateway/names.js';
+export { ToolIndex, type IndexedTool, type ToolMatch } from './gateway/tool-index.js';
+export { Downstream, type DownstreamOptions, type DownstreamState } from './gateway/downstream.js';

@@ -1,9 +1,102 @@
 /**
- * The gateway commands.
+ * The gateway commands: `mcp-factory gateway` serves the servers of a client config file behind
+ * one MCP connection (see @mcp-factory/gateway).
  *
  * @module
  */
-import type { CommandTable } from '../command.js';
+import { join } from 'node:path';
+import { Readable, Writable } from 'node:stream';
+
+import { createGateway, configFileSource, isGatewayError, type GatewayOptions } from '@mcp-factory/gateway';
+import { ConfigError, factoryStateHome, parseCommandLine, serve, serveOptionsFrom } from '@mcp-factory/runtime';
+
+import type { CommandContext, CommandTable } from '../command.js';
+import { CliError } from '../errors.js';
+import { GATEWAY_USAGE, parseGatewayArgs } from './gateway-args.js';
+
+/** Resolves when the context's signal aborts or the process gets SIGINT/SIGTERM. */
+function stopRequested(context: CommandContext): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    context.signal?.addEventListener('abort', done, { once: true });
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+}
+
+async function runGateway(argv: readonly string[], context: CommandContext): Promise<number> {
+  const args = parseGatewayArgs(argv);
+  if (args.help) {
+    context.io.out(GATEWAY_USAGE);
+    return 0;
+  }
+  let parsed;
+  try {
+    parsed = parseCommandLine(args.serveArgs, context.io.env);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliError(error.message);
+    throw error;
+  }
+  if (parsed.kind !== 'serve') throw new CliError(`unsupported option; see mcp-factory gateway --help`);
+  const serveOptions = parsed.options;
+  const stateHome = factoryStateHome(context.io.env);
+  const options: GatewayOptions = {
+    source: configFileSource(args.config, context.io.cwd),
+    expose: args.expose,
+    stateHome,
+    access: {
+      allowServers: args.allowServers,
+      denyServers: args.denyServers,
+      allowTools: args.allowTools,
+      denyTools: args.denyTools,
+    },
+    ...(args.idleMs === undefined ? {} : { idleMs: args.idleMs }),
+    ...(args.timeoutMs === undefined ? {} : { requestTimeoutMs: args.timeoutMs }),
+    ...(args.install && args.expose === 'meta' ? { installDir: join(stateHome, 'gateway', 'servers') } : {}),
+  };
+  const gateway = createGateway(options);
+  try {
+    await gateway.init();
+  } catch (error) {
+    if (isGatewayError(error)) {
+      context.io.err(`mcp-factory gateway: ${error.message}\n`);
+      return error.code === 'GATEWAY_USAGE' ? 2 : 1;
+    }
+    throw error;
+  }
+  const serveApp = serveOptionsFrom(serveOptions);
+  const { stdin, stdout } = context;
+  if (!(stdin instanceof Readable) || !(stdout instanceof Writable)) {
+    throw new Error('the gateway needs Node streams for stdin and stdout');
+  }
+  const handle = await serve(
+    gateway.app,
+    serveApp.transport === 'stdio' ? { ...serveApp, input: stdin, output: stdout } : serveApp,
+  );
+  if (handle.transport === 'http') {
+    gateway.app.logger.info(
+      { url: handle.url, expose: gateway.expose, servers: gateway.servers().length },
+      'server started',
+    );
+    await stopRequested(context);
+  } else {
+    gateway.app.logger.info({ expose: gateway.expose, servers: gateway.servers().length }, 'gateway serving on stdio');
+    await Promise.race([handle.closed, stopRequested(context)]);
+  }
+  await handle.close({ graceMs: serveOptions.shutdownGraceMs });
+  await gateway.close();
+  return 0;
+}
 
 /** Commands by name. */
-export const GATEWAY_COMMANDS: CommandTable = {};
+export const GATEWAY_COMMANDS: CommandTable = {
+  gateway: {
+    synopsis: 'gateway [--config FILE] [--expose meta|all|direct] [--http]',
+    summary: 'serve many MCP servers behind one connection (meta-tools, namespaced, or direct)',
+    run: runGateway,
+  },
+};

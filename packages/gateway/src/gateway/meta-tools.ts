@@ -1,0 +1,150 @@
+/**
+ * The meta-tools of `--expose meta`: a handful of small tools with tight descriptions that give a
+ * model every downstream tool without listing them all (see the README's context figures).
+ *
+ * @module
+ */
+import { defineTool, TimeoutError, ToolError, z, type CallContext, type ToolDefinition } from '@mcp-factory/runtime';
+
+import { GatewayError, GatewayErrorCode } from './errors.js';
+import type { Gateway, GatewayOptions } from './gateway.js';
+import { installServerTool } from './install-tool.js';
+
+/** Maps a gateway failure to the runtime error the client sees (message and code kept). */
+export function toRuntimeError(error: unknown): unknown {
+  if (!(error instanceof GatewayError)) return error;
+  const data = { gatewayCode: error.code, ...(error.server === undefined ? {} : { server: error.server }) };
+  return error.code === GatewayErrorCode.Timeout
+    ? new TimeoutError(error.message, { data, cause: error })
+    : new ToolError(error.message, { data, cause: error });
+}
+
+/** Runs `work`, mapping gateway failures to runtime errors. */
+export async function guarded<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw toRuntimeError(error);
+  }
+}
+
+/** Notes in the journal which downstream served the call (as an upstream exchange). */
+export async function served<T>(ctx: CallContext, server: string, what: string, work: () => Promise<T>): Promise<T> {
+  const startedAt = Date.now();
+  const started = performance.now();
+  let status: number | 'timeout' | 'network' = 200;
+  try {
+    return await work();
+  } catch (error) {
+    status = error instanceof GatewayError && error.code === GatewayErrorCode.Timeout ? 'timeout' : 'network';
+    throw toRuntimeError(error);
+  } finally {
+    ctx.recordExchange({
+      upstream: server,
+      method: 'MCP',
+      url: `mcp://${server}/${what}`,
+      status,
+      attempt: 1,
+      startedAt,
+      durationMs: Math.round((performance.now() - started) * 100) / 100,
+    });
+  }
+}
+
+const text = (value: unknown): string => JSON.stringify(value);
+
+/** A description cut to its first sentence (at most 200 characters): enough to pick a tool. */
+export function firstSentence(description: string): string {
+  const flat = description.replace(/\s+/g, ' ').trim();
+  const end = flat.search(/[.!?](\s|$)/);
+  const sentence = end === -1 ? flat : flat.slice(0, end + 1);
+  return sentence.length <= 200 ? sentence : `${sentence.slice(0, 199)}…`;
+}
+
+/** An input schema without its `$schema` URI (noise for a model; the schema itself is kept whole). */
+export function compactSchema(schema: unknown): unknown {
+  if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) return schema;
+  const { $schema: _ignored, ...rest } = schema as Record<string, unknown>;
+  return rest;
+}
+
+/** The meta-tools over `gateway`. */
+export function metaTools(gateway: Gateway, options: GatewayOptions, logDir: string): ToolDefinition[] {
+  const budget = (options.requestTimeoutMs ?? 30_000) + 5_000;
+  const bounds = (ctx: CallContext) => ({ signal: ctx.signal, timeoutMs: Math.max(1, ctx.remainingMs() - 50) });
+  // Schemas stay small on purpose: every token here is paid by every conversation (see the bench).
+  const serverName = z.string().min(1).describe('Server name');
+  const tools: ToolDefinition[] = [
+    defineTool({
+      name: 'search_tools',
+      description:
+        'Find tools on all servers by describing the task; returns server, tool and input schema for call_tool.',
+      input: z.object({
+        query: z.string().min(1).max(500).describe('The task, in plain words'),
+        limit: z.number().int().min(1).max(20).default(5),
+      }),
+      timeoutMs: budget,
+      annotations: { readOnlyHint: true },
+      async run({ query, limit }, ctx) {
+        const { matches, unavailable } = await guarded(() => gateway.search(query, limit, bounds(ctx)));
+        const compact = matches.map((m) => ({
+          server: m.server,
+          tool: m.tool,
+          ...(m.description === undefined ? {} : { description: firstSentence(m.description) }),
+          inputSchema: compactSchema(m.inputSchema),
+        }));
+        return text(unavailable.length === 0 ? { matches: compact } : { matches: compact, unavailable });
+      },
+    }),
+    defineTool({
+      name: 'call_tool',
+      description: 'Call a tool found with search_tools.',
+      input: z.object({
+        server: serverName,
+        tool: z.string().min(1),
+        arguments: z.record(z.string(), z.unknown()).optional(),
+      }),
+      timeoutMs: budget,
+      async run({ server, tool, arguments: args }, ctx) {
+        return served(ctx, server, tool, () => gateway.call(server, tool, args, bounds(ctx)));
+      },
+    }),
+    defineTool({
+      name: 'list_servers',
+      description: 'List servers with state and tool counts.',
+      annotations: { readOnlyHint: true },
+      run: () => text({ servers: gateway.servers() }),
+    }),
+    defineTool({
+      name: 'load_server',
+      description: 'Start a server now (else it starts on first use).',
+      input: z.object({ name: serverName }),
+      timeoutMs: budget,
+      async run({ name }, ctx) {
+        const tools = await served(ctx, name, 'load', () => gateway.load(name, bounds(ctx)));
+        return text({ server: name, state: 'running', tools });
+      },
+    }),
+    defineTool({
+      name: 'unload_server',
+      description: 'Stop a server until next use.',
+      input: z.object({ name: serverName }),
+      async run({ name }) {
+        await guarded(() => gateway.unload(name));
+        return text({ server: name, state: 'stopped' });
+      },
+    }),
+    defineTool({
+      name: 'reload_server',
+      description: 'Restart a server and re-read its tools.',
+      input: z.object({ name: serverName }),
+      timeoutMs: budget,
+      async run({ name }, ctx) {
+        const tools = await served(ctx, name, 'reload', () => gateway.reload(name));
+        return text({ server: name, state: 'running', tools });
+      },
+    }),
+  ];
+  if (options.installDir !== undefined) tools.push(installServerTool(gateway, options.installDir, logDir));
+  return tools;
+}

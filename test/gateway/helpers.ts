@@ -1,0 +1,127 @@
+/**
+ * Helpers of the gateway suites: write a client config over fixture servers, start the gateway
+ * through the built CLI (stdio or HTTP) and talk to it with the official SDK client.
+ *
+ * @module
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import {
+  connectStdio,
+  startServerProcess,
+  type ServerProcess,
+  type StdioConnection,
+} from '@mcp-factory/runtime/testing';
+import type { CallToolResult, Client } from '@modelcontextprotocol/client';
+
+import { CLI, REPO, tempDir } from '../helpers/index.js';
+
+export { CLI, REPO, tempDir };
+
+/** The fixture server's path. */
+export const FIXTURE = join(REPO, 'test', 'gateway', 'fixtures', 'fixture-server.mjs');
+
+/** A stdio entry of a client config running the fixture as `name`. */
+export function fixtureEntry(name: string, env: Record<string, string> = {}): Record<string, unknown> {
+  return { command: process.execPath, args: [FIXTURE], env: { FIXTURE_NAME: name, ...env } };
+}
+
+/** A temporary folder with a `.mcp.json` of `servers` and its own state home. */
+export async function gatewayDir(
+  servers: Record<string, unknown>,
+): Promise<{ dir: string; config: string; state: string }> {
+  const dir = await tempDir('gateway');
+  const config = join(dir, '.mcp.json');
+  await writeFile(config, `// written by the gateway suite\n${JSON.stringify({ mcpServers: servers }, null, 2)}\n`);
+  const state = join(dir, 'state');
+  await mkdir(state, { recursive: true });
+  return { dir, config, state };
+}
+
+/** Starts `mcp-factory gateway ...args` on stdio in `dir` and connects the SDK client. */
+export function startGateway(
+  dir: string,
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<StdioConnection> {
+  return connectStdio(process.execPath, [CLI, 'gateway', ...args], {
+    cwd: dir,
+    env: { MCP_FACTORY_STATE_HOME: join(dir, 'state'), ...env },
+  });
+}
+
+/** Starts the gateway on HTTP (port 0) and waits for its URL. */
+export function startHttpGateway(
+  dir: string,
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<ServerProcess> {
+  return startServerProcess(process.execPath, [CLI, 'gateway', '--http', '--port', '0', ...args], {
+    cwd: dir,
+    env: { MCP_FACTORY_STATE_HOME: join(dir, 'state'), ...env },
+    waitForHttp: true,
+  });
+}
+
+/** The text of a tool result's first content block. */
+export function textOf(result: unknown): string {
+  const content = (result as CallToolResult).content;
+  const first = content[0];
+  return first?.type === 'text' ? first.text : '';
+}
+
+/** A server as `list_servers` reports it. */
+export interface ServerRow {
+  name: string;
+  kind: string;
+  state: string;
+  tools: number | null;
+  restarts: number;
+  lastError?: string;
+  log?: string;
+}
+
+/** One `search_tools` match. */
+export interface MatchRow {
+  server: string;
+  tool: string;
+  description?: string;
+  inputSchema: { properties: Record<string, { type?: string }> };
+}
+
+/** What the meta-tools answer, by tool. */
+export interface MetaAnswers {
+  list_servers: { servers: ServerRow[] };
+  search_tools: { matches: MatchRow[]; unavailable?: string[] };
+  call_tool: Record<string, unknown>;
+  load_server: Record<string, unknown>;
+  unload_server: Record<string, unknown>;
+  reload_server: Record<string, unknown>;
+  install_server: { server: string; pinned: string; toolsHash: string; tools: string[] };
+}
+
+/** Calls a meta-tool and parses its JSON text. */
+export async function callJson<K extends keyof MetaAnswers>(
+  client: Client,
+  name: K,
+  args: Record<string, unknown> = {},
+): Promise<MetaAnswers[K]> {
+  const result = await client.callTool({ name, arguments: args });
+  const text = textOf(result);
+  try {
+    return JSON.parse(text) as MetaAnswers[K];
+  } catch {
+    throw new Error(`${name} did not answer JSON: ${text}`);
+  }
+}
+
+/** Polls `check` until it returns true (state changes in another process; no timing asserted). */
+export async function eventually(check: () => Promise<boolean>, what: string, limitMs = 20_000): Promise<void> {
+  const end = Date.now() + limitMs;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`never happened: ${what}`);
+}

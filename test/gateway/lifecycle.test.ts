@@ -1,0 +1,98 @@
+// Downstream lifecycle through the gateway: idle stop and lazy restart, crash restart with backoff
+// (announced in a log notification), a server that cannot start and a slow one failing only their
+// own calls, with a clear error, while the others keep serving.
+import type { StdioConnection } from '@mcp-factory/runtime/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { callJson, eventually, type ServerRow, fixtureEntry, gatewayDir, startGateway, textOf } from './helpers.js';
+
+async function stateOf(gw: StdioConnection, name: string): Promise<ServerRow> {
+  const { servers } = await callJson(gw.client, 'list_servers');
+  const row = servers.find((s) => s.name === name);
+  if (row === undefined) throw new Error(`no server ${name}`);
+  return row;
+}
+
+describe('downstream lifecycle', () => {
+  let gw: StdioConnection;
+  const logs: string[] = [];
+  beforeAll(async () => {
+    const { dir } = await gatewayDir({
+      steady: fixtureEntry('steady'),
+      idle: fixtureEntry('idle'),
+      fragile: fixtureEntry('fragile'),
+      broken: fixtureEntry('broken', { FIXTURE_FAIL_START: '1' }),
+    });
+    gw = await startGateway(dir, ['--idle-ms', '400', '--timeout-ms', '1500']);
+    gw.client.setNotificationHandler('notifications/message', (notification) => {
+      logs.push(String(notification.params.data));
+    });
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- how a 2025-era client asks for log notifications
+    await gw.client.setLoggingLevel('info');
+  });
+  afterAll(async () => gw?.close());
+
+  it('stops a server after its idle timeout and starts it again on the next call', async () => {
+    const first = await callJson(gw.client, 'call_tool', { server: 'idle', tool: 'pid' });
+    await eventually(async () => (await stateOf(gw, 'idle')).state === 'stopped', 'idle server stopped');
+    expect(logs.some((line) => /server "idle" idle for 400 ms; stopped/.test(line))).toBe(true);
+    const second = await callJson(gw.client, 'call_tool', { server: 'idle', tool: 'pid' });
+    expect(second.pid).not.toBe(first.pid);
+    expect((await stateOf(gw, 'idle')).restarts).toBe(0);
+  });
+
+  it('restarts a crashed server with backoff, says so, and serves it again', async () => {
+    const before = await callJson(gw.client, 'call_tool', { server: 'fragile', tool: 'pid' });
+    const crash = await gw.client.callTool({ name: 'call_tool', arguments: { server: 'fragile', tool: 'crash' } });
+    expect(crash.isError).toBe(true);
+    expect(textOf(crash)).toMatch(/fragile/);
+    await eventually(
+      async () => logs.some((line) => /server "fragile" crashed; restarting in \d+ ms/.test(line)),
+      'crash announced',
+    );
+    await eventually(async () => logs.some((line) => line === 'server "fragile" restarted'), 'restart announced');
+    const after = await callJson(gw.client, 'call_tool', { server: 'fragile', tool: 'pid' });
+    expect(after.pid).not.toBe(before.pid);
+    expect((await stateOf(gw, 'fragile')).restarts).toBe(1);
+  });
+
+  it('fails calls to a server that cannot start with a clear error pointing at its log', async () => {
+    const result = await gw.client.callTool({
+      name: 'call_tool',
+      arguments: { server: 'broken', tool: 'echo', arguments: { text: 'x' } },
+    });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/server "broken" failed to start: .*\(stderr in .*broken\.log\)/);
+    const steady = await gw.client.callTool({
+      name: 'call_tool',
+      arguments: { server: 'steady', tool: 'echo', arguments: { text: 'ok' } },
+    });
+    expect(textOf(steady)).toBe('steady: ok');
+  });
+
+  it('fails a call that outlives its deadline while other servers keep answering', async () => {
+    const slow = gw.client.callTool({
+      name: 'call_tool',
+      arguments: { server: 'steady', tool: 'slow', arguments: { ms: 10_000 } },
+    });
+    const other = await gw.client.callTool({
+      name: 'call_tool',
+      arguments: { server: 'idle', tool: 'echo', arguments: { text: 'meanwhile' } },
+    });
+    expect(textOf(other)).toBe('idle: meanwhile');
+    const result = await slow;
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/server "steady" did not answer tools\/call slow within \d+ ms/);
+    const again = await gw.client.callTool({
+      name: 'call_tool',
+      arguments: { server: 'steady', tool: 'echo', arguments: { text: 'still here' } },
+    });
+    expect(textOf(again)).toBe('steady: still here');
+  });
+
+  it('search still answers when one server is down, naming it', async () => {
+    const result = await callJson(gw.client, 'search_tools', { query: 'echo text back' });
+    expect(result.matches.length).toBeGreaterThan(0);
+    expect((result.unavailable ?? []).join('\n')).toMatch(/broken: server "broken" failed to start/);
+  });
+});
