@@ -54,6 +54,11 @@ export interface ServeHttpOptions extends HttpSecurityOptions {
   maxSessions?: number;
   /** Stateful mode: event store for resumable SSE streams; `memory` keeps recent events in process. */
   eventStore?: EventStore | 'memory';
+  /**
+   * Stateful mode: answer POSTs with one `application/json` body instead of an SSE stream (the SDK's
+   * `enableJsonResponse`); server→client requests then need the session's GET stream. Default false.
+   */
+  jsonResponse?: boolean;
 }
 
 /** A running HTTP server. */
@@ -243,6 +248,7 @@ export function createHttpListener(app: McpApp, options: ServeHttpOptions = {}):
     const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       ...(eventStore === undefined ? {} : { eventStore }),
+      ...(options.jsonResponse === true ? { enableJsonResponse: true } : {}),
       onsessioninitialized: (id) => {
         sessions.set(id, { transport, lastSeen: Date.now(), principal });
       },
