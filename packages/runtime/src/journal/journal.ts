@@ -10,7 +10,9 @@
  * - **Durability.** `append()` resolves with the record's sequence number once the record is
  *   durable per the fsync policy: `always`, after an fsync covering it (appends that queue up
  *   while one fsync runs share the next: group commit); `interval` (default), after the next
- *   timer-driven fsync, at most `fsyncIntervalMs` (100) later; `off`, once the OS has the bytes.
+ *   timer-driven fsync, at most `fsyncIntervalMs` (100) later (the records wait in memory and are
+ *   written in one batch right before that fsync, or earlier once 512 wait: a crash loses at most
+ *   the last interval either way); `off`, once the OS has the bytes.
  * - **Rotation.** Before a record would take a segment past `maxSegmentBytes`, or once the
  *   segment's first record is `maxSegmentAgeMs` old, the segment is synced and closed, the next is
  *   created (`wx`, mode 0600) and the directory synced. Retention then deletes the oldest segments
@@ -98,6 +100,9 @@ interface Pending {
   reject(error: Error): void;
 }
 
+/** The interval policy writes its queue early once this many records wait (bounds the memory held). */
+const BATCH_RECORDS = 512;
+
 /** Directories open for writing in this process: a second writer would interleave with the first. */
 const openDirectories = new Set<string>();
 
@@ -153,7 +158,9 @@ export class Journal {
   readonly #queue: Pending[] = [];
   /** Written, waiting for the interval fsync. */
   readonly #unsynced: Pending[] = [];
-  #writeScheduled = false;
+  /** A write of the queue is scheduled: `soon` (next turn) or `later` (the interval policy's timer). */
+  #writeScheduled: false | 'soon' | 'later' = false;
+  #writeTimer: NodeJS.Timeout | undefined;
   #lane: Promise<void> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
   #broken: JournalError | undefined;
@@ -266,17 +273,37 @@ export class Journal {
     }
     return new Promise<number>((resolve, reject) => {
       this.#queue.push({ entry, at: this.#now(), seq: 0, resolve, reject });
-      if (!this.#writeScheduled) {
-        this.#writeScheduled = true;
-        void this.#run(() => this.#writeQueued());
-      }
+      this.#scheduleWrite();
     });
+  }
+
+  /**
+   * Schedules the write of the queue. `always` and `off`: after the current I/O phase, so the
+   * response being built now is written first and the appends of calls finishing meanwhile join the
+   * batch. `interval`: records are durable only at the next timed fsync anyway, so they are written
+   * then, in one batch with the fsync (a crash loses at most the last interval either way), or
+   * sooner once {@link BATCH_RECORDS} are waiting.
+   */
+  #scheduleWrite(): void {
+    const soon = this.#fsync !== 'interval' || this.#queue.length >= BATCH_RECORDS;
+    if (this.#writeScheduled === 'soon' || (this.#writeScheduled === 'later' && !soon)) return;
+    clearTimeout(this.#writeTimer);
+    this.#writeScheduled = soon ? 'soon' : 'later';
+    const write = (syncAfter: boolean) => (): void => {
+      this.#writeTimer = undefined;
+      this.#run(() => this.#writeQueued(syncAfter)).catch(() => undefined);
+    };
+    if (soon) setImmediate(write(false));
+    else this.#writeTimer = setTimeout(write(true), this.#intervalMs);
   }
 
   /** Resolves once every record appended before the call is written and synced (whatever the policy). */
   async flush(): Promise<void> {
     if (this.#closing !== undefined) return this.#closing;
-    await this.#run(() => this.#syncWritten(true));
+    await this.#run(async () => {
+      await this.#writeQueued(false);
+      await this.#syncWritten(true);
+    });
   }
 
   /** Writes and syncs what is queued, then closes the segment. Later appends reject. Idempotent. */
@@ -285,8 +312,10 @@ export class Journal {
       this.#closed = true;
       clearTimeout(this.#timer);
       this.#timer = undefined;
+      clearTimeout(this.#writeTimer);
       try {
         await this.#run(async () => {
+          await this.#writeQueued(false);
           if (this.#broken === undefined) await this.#syncWritten(true);
         });
       } finally {
@@ -325,8 +354,12 @@ export class Journal {
     return result;
   }
 
-  async #writeQueued(): Promise<void> {
+  /** Writes what is queued; `syncAfter`: then syncs it at once (the interval policy's timed batch). */
+  async #writeQueued(syncAfter: boolean): Promise<void> {
     this.#writeScheduled = false;
+    clearTimeout(this.#writeTimer);
+    this.#writeTimer = undefined;
+    if (this.#queue.length === 0) return;
     const batch = this.#serializeBatch(this.#queue.splice(0));
     let index = 0;
     try {
@@ -350,6 +383,11 @@ export class Journal {
             batch.slice(start, index).map((item) => item.pending),
             lines.join(''),
           );
+      }
+      if (syncAfter && this.#fsync === 'interval') {
+        clearTimeout(this.#timer);
+        this.#timer = undefined;
+        await this.#syncWritten(false);
       }
     } catch (error) {
       const failure =
