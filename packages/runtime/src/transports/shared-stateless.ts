@@ -97,12 +97,11 @@ class RequestView {
   readonly method: string;
   readonly url: string;
   readonly headers: { get(name: string): string | null; has(name: string): boolean };
-  readonly signal: AbortSignal;
+  #controller: AbortController | undefined;
 
-  constructor(req: IncomingMessage, signal: AbortSignal) {
+  constructor(req: IncomingMessage) {
     this.method = req.method ?? 'POST';
     this.url = `http://${header(req, 'host') ?? 'localhost'}${req.url ?? '/'}`;
-    this.signal = signal;
     this.headers = {
       get: (name) => {
         const value = req.headers[name.toLowerCase()];
@@ -110,6 +109,16 @@ class RequestView {
       },
       has: (name) => req.headers[name.toLowerCase()] !== undefined,
     };
+  }
+
+  /** Aborted when the client disconnects before the answer; made only if someone asks. */
+  get signal(): AbortSignal {
+    this.#controller ??= new AbortController();
+    return this.#controller.signal;
+  }
+
+  abort(): void {
+    this.#controller?.abort();
   }
 }
 
@@ -245,15 +254,15 @@ export class SharedStatelessServers {
     if (key === undefined || this.#closed) return false;
     const { transport } = await this.#instance(key, authInfo);
     const exchange = new Exchange(body.id, res);
-    const aborted = new AbortController();
+    const view = new RequestView(req);
     const extra: MessageExtraInfo = {
-      request: new RequestView(req, aborted.signal) as unknown as Request,
+      request: view as unknown as Request,
       ...(authInfo === undefined ? {} : { authInfo }),
     };
     const id = transport.deliver(body, extra, exchange);
     res.once('close', () => {
       if (exchange.done) return;
-      aborted.abort();
+      view.abort();
       transport.cancel(id);
     });
     return true;
