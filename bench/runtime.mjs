@@ -385,29 +385,36 @@ async function openSession(server, agent) {
   return headers;
 }
 
+const median = (values) => percentile(values, 50);
+
+/**
+ * Drives `total` calls and samples VmRSS after every 1% of them. The drift compares the median of
+ * the samples at the end (the last 10%) with the median around the reference point (20–30%): the
+ * trend, not where one garbage-collection cycle happened to be when a single sample was taken.
+ */
 async function rssRun(label, args, env, stateful) {
   const server = await startHttpServer(label, args, env);
   const agent = new Agent({ keepAlive: true, maxSockets: HTTP_INFLIGHT });
   try {
     const headers = stateful ? await openSession(server, agent) : {};
     const total = SETTINGS.rssCalls;
-    const referenceAt = Math.round(total * RSS_REFERENCE_SHARE);
-    let referenceKiB;
-    let peakKiB = 0;
     const sampleEvery = Math.max(1, Math.round(total / 100));
+    const samples = [];
     await httpLoad(server, agent, total, headers, (done) => {
-      if (done % sampleEvery !== 0 && done !== referenceAt) return;
-      const kib = rssKiB(server.pid);
-      if (done === referenceAt) referenceKiB = kib;
-      if (done >= referenceAt) peakKiB = Math.max(peakKiB, kib);
+      if (done % sampleEvery === 0) samples.push({ share: done / total, kib: rssKiB(server.pid) });
     });
-    const endKiB = rssKiB(server.pid);
+    const around = (from, to) =>
+      samples.filter((sample) => sample.share > from && sample.share <= to).map((sample) => sample.kib);
+    const referenceKiB = median(around(RSS_REFERENCE_SHARE - 0.05, RSS_REFERENCE_SHARE + 0.05));
+    const endKiB = median(around(0.9, 1));
+    const peakKiB = Math.max(...around(RSS_REFERENCE_SHARE - 0.05, 1));
     return {
       referenceKiB,
       endKiB,
-      peakKiB: Math.max(peakKiB, endKiB),
+      peakKiB,
       drift: endKiB / referenceKiB - 1,
-      peakDrift: Math.max(peakKiB, endKiB) / referenceKiB - 1,
+      peakDrift: peakKiB / referenceKiB - 1,
+      samples: samples.map((sample) => sample.kib),
     };
   } finally {
     agent.destroy();
@@ -555,7 +562,7 @@ async function main() {
       ],
     );
     printTable(
-      `(d) RSS over ${SETTINGS.rssCalls} HTTP calls (reference after ${RSS_REFERENCE_SHARE * 100}% of them)`,
+      `(d) RSS over ${SETTINGS.rssCalls} HTTP calls: median of the samples at 20–30% of them (reference) and in the last 10% (end)`,
       ['server', 'reference (MiB)', 'end (MiB)', 'peak (MiB)', 'drift end/ref', 'goal', ''],
       [
         ['runtime, stateless', rss.runtimeStateless],
