@@ -142,6 +142,13 @@ export interface McpApp {
   readonly resourceUpdates?: ResourceUpdates;
   /** Runs one call through the policy chain (used by the SDK callbacks and by `testing`). */
   dispatch(call: Call): Promise<Outcome>;
+  /**
+   * What an instance from {@link McpApp.factory} depends on for a caller with `authInfo` (the tools
+   * its scopes allow): instances with equal keys serve alike, so the HTTP front may keep one per key
+   * for stateless requests. Absent when instances must not be shared (a `setup` hook or resource
+   * subscriptions, whose effects the runtime cannot see).
+   */
+  readonly shareKey?: (authInfo: AuthInfo | undefined) => string;
   /** Creates the {@link Call} for a request; exposed for the testing helpers. */
   createCall(input: CallInput): Call;
 }
@@ -442,6 +449,19 @@ export function createServer(options: ServerOptions): McpApp {
     return server;
   };
 
+  // Instances differ only by which tools the caller's scopes allow (see `register`).
+  const scoped = tools.some((tool) => (tool.scopes ?? []).length > 0);
+  const shareKey =
+    options.setup !== undefined || options.resourceUpdates !== undefined
+      ? undefined
+      : (authInfo: AuthInfo | undefined): string =>
+          scoped
+            ? tools
+                .filter((tool) => toolAllowed(tool, authInfo))
+                .map((tool) => tool.name)
+                .join('\n')
+            : '';
+
   return {
     info: {
       name: options.name,
@@ -460,5 +480,6 @@ export function createServer(options: ServerOptions): McpApp {
     ...(options.resourceUpdates === undefined ? {} : { resourceUpdates: options.resourceUpdates }),
     dispatch,
     createCall,
+    ...(shareKey === undefined ? {} : { shareKey }),
   };
 }

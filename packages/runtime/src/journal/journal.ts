@@ -2,13 +2,17 @@
  * The journal's writer: an append-only, crash-safe log of calls, one JSON record per line (see
  * `record.ts`) in numbered segments (see `segments.ts`).
  *
- * - **One writer, one queue.** `append()` serializes (and redacts) the entry at once and queues
- *   it; a single lane drains the queue in order, so records are never interleaved or reordered.
- *   Sequence numbers are given when a record is written, so a failed write leaves no gap.
+ * - **One writer, one queue.** `append()` stamps the entry with the time and queues the object; a
+ *   single lane drains the queue in order, redacting, serializing and checksumming each batch off
+ *   the caller's path, so records are never interleaved or reordered and a call pays only for the
+ *   enqueue. Sequence numbers are given when a record is written, so a failed write leaves no gap.
+ *   The entry must not be changed after `append()` (the policy hands over values it is done with).
  * - **Durability.** `append()` resolves with the record's sequence number once the record is
  *   durable per the fsync policy: `always`, after an fsync covering it (appends that queue up
  *   while one fsync runs share the next: group commit); `interval` (default), after the next
- *   timer-driven fsync, at most `fsyncIntervalMs` (100) later; `off`, once the OS has the bytes.
+ *   timer-driven fsync, at most `fsyncIntervalMs` (100) later (the records wait in memory and are
+ *   written in one batch right before that fsync, or earlier once 512 wait: a crash loses at most
+ *   the last interval either way); `off`, once the OS has the bytes.
  * - **Rotation.** Before a record would take a segment past `maxSegmentBytes`, or once the
  *   segment's first record is `maxSegmentAgeMs` old, the segment is synced and closed, the next is
  *   created (`wx`, mode 0600) and the directory synced. Retention then deletes the oldest segments
@@ -88,11 +92,16 @@ export const JOURNAL_DEFAULTS = {
 } as const satisfies Partial<JournalOptions>;
 
 interface Pending {
-  readonly body: string;
+  readonly entry: JournalEntry;
+  /** When it was appended (epoch ms): the record's `ts`. */
+  readonly at: number;
   seq: number;
   resolve(seq: number): void;
   reject(error: Error): void;
 }
+
+/** The interval policy writes its queue early once this many records wait (bounds the memory held). */
+const BATCH_RECORDS = 512;
 
 /** Directories open for writing in this process: a second writer would interleave with the first. */
 const openDirectories = new Set<string>();
@@ -149,7 +158,9 @@ export class Journal {
   readonly #queue: Pending[] = [];
   /** Written, waiting for the interval fsync. */
   readonly #unsynced: Pending[] = [];
-  #writeScheduled = false;
+  /** A write of the queue is scheduled: `soon` (next turn) or `later` (the interval policy's timer). */
+  #writeScheduled: false | 'soon' | 'later' = false;
+  #writeTimer: NodeJS.Timeout | undefined;
   #lane: Promise<void> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
   #broken: JournalError | undefined;
@@ -251,7 +262,8 @@ export class Journal {
   }
 
   /**
-   * Appends a record of `entry` (redacted now, written in order). Resolves with its sequence number
+   * Queues a record of `entry` (redacted and serialized by the writer, in order; do not change `entry`
+   * afterwards). Resolves with its sequence number
    * once durable per the fsync policy; rejects with a {@link JournalError} if it cannot be written.
    */
   append(entry: JournalEntry): Promise<number> {
@@ -259,34 +271,39 @@ export class Journal {
       this.#metrics?.journalRecords.inc({ result: 'error' });
       return Promise.reject(this.#broken ?? new JournalError('The journal is closed.', 'closed'));
     }
-    let body: string;
-    try {
-      body = this.#serialize(entry);
-    } catch (error) {
-      this.#metrics?.journalRecords.inc({ result: 'error' });
-      this.#logger.warn(
-        { method: entry.method, name: entry.name, requestId: entry.requestId, err: error },
-        'journal: entry not serializable; not journaled',
-      );
-      return Promise.reject(
-        new JournalError(`Cannot journal ${entry.method} ${entry.name}: ${errorMessage(error)}`, 'unserializable', {
-          cause: error,
-        }),
-      );
-    }
     return new Promise<number>((resolve, reject) => {
-      this.#queue.push({ body, seq: 0, resolve, reject });
-      if (!this.#writeScheduled) {
-        this.#writeScheduled = true;
-        void this.#run(() => this.#writeQueued());
-      }
+      this.#queue.push({ entry, at: this.#now(), seq: 0, resolve, reject });
+      this.#scheduleWrite();
     });
+  }
+
+  /**
+   * Schedules the write of the queue. `always` and `off`: after the current I/O phase, so the
+   * response being built now is written first and the appends of calls finishing meanwhile join the
+   * batch. `interval`: records are durable only at the next timed fsync anyway, so they are written
+   * then, in one batch with the fsync (a crash loses at most the last interval either way), or
+   * sooner once {@link BATCH_RECORDS} are waiting.
+   */
+  #scheduleWrite(): void {
+    const soon = this.#fsync !== 'interval' || this.#queue.length >= BATCH_RECORDS;
+    if (this.#writeScheduled === 'soon' || (this.#writeScheduled === 'later' && !soon)) return;
+    clearTimeout(this.#writeTimer);
+    this.#writeScheduled = soon ? 'soon' : 'later';
+    const write = (syncAfter: boolean) => (): void => {
+      this.#writeTimer = undefined;
+      this.#run(() => this.#writeQueued(syncAfter)).catch(() => undefined);
+    };
+    if (soon) setImmediate(write(false));
+    else this.#writeTimer = setTimeout(write(true), this.#intervalMs);
   }
 
   /** Resolves once every record appended before the call is written and synced (whatever the policy). */
   async flush(): Promise<void> {
     if (this.#closing !== undefined) return this.#closing;
-    await this.#run(() => this.#syncWritten(true));
+    await this.#run(async () => {
+      await this.#writeQueued(false);
+      await this.#syncWritten(true);
+    });
   }
 
   /** Writes and syncs what is queued, then closes the segment. Later appends reject. Idempotent. */
@@ -295,8 +312,10 @@ export class Journal {
       this.#closed = true;
       clearTimeout(this.#timer);
       this.#timer = undefined;
+      clearTimeout(this.#writeTimer);
       try {
         await this.#run(async () => {
+          await this.#writeQueued(false);
           if (this.#broken === undefined) await this.#syncWritten(true);
         });
       } finally {
@@ -312,11 +331,11 @@ export class Journal {
     return this.#closing;
   }
 
-  #serialize(entry: JournalEntry): string {
+  #serialize(entry: JournalEntry, at: number): string {
     // A caller's own `seq`, `ts` or `crc` would shadow the writer's: JSON.parse keeps the last key.
     const { seq: _seq, ts: _ts, crc: _crc, exchanges, ...rest } = entry as JournalEntry & Record<string, unknown>;
     const record = {
-      ts: new Date(this.#now()).toISOString(),
+      ts: new Date(at).toISOString(),
       ...rest,
       ...(exchanges === undefined
         ? {}
@@ -335,9 +354,13 @@ export class Journal {
     return result;
   }
 
-  async #writeQueued(): Promise<void> {
+  /** Writes what is queued; `syncAfter`: then syncs it at once (the interval policy's timed batch). */
+  async #writeQueued(syncAfter: boolean): Promise<void> {
     this.#writeScheduled = false;
-    const batch = this.#queue.splice(0);
+    clearTimeout(this.#writeTimer);
+    this.#writeTimer = undefined;
+    if (this.#queue.length === 0) return;
+    const batch = this.#serializeBatch(this.#queue.splice(0));
     let index = 0;
     try {
       while (index < batch.length) {
@@ -346,8 +369,8 @@ export class Journal {
         const start = index;
         const lines: string[] = [];
         let bytes = 0;
-        for (let pending = batch[index]; pending !== undefined; pending = batch[index]) {
-          const line = encodeRecord(this.#seq + lines.length + 1, pending.body);
+        for (let item = batch[index]; item !== undefined; item = batch[index]) {
+          const line = encodeRecord(this.#seq + lines.length + 1, item.body);
           const length = Buffer.byteLength(line);
           if (this.#size + bytes > 0 && this.#size + bytes + length > this.#maxSegmentBytes) break;
           lines.push(line);
@@ -355,15 +378,47 @@ export class Journal {
           index += 1;
         }
         if (lines.length === 0) await this.#rotate();
-        else await this.#writeChunk(batch.slice(start, index), lines.join(''));
+        else
+          await this.#writeChunk(
+            batch.slice(start, index).map((item) => item.pending),
+            lines.join(''),
+          );
+      }
+      if (syncAfter && this.#fsync === 'interval') {
+        clearTimeout(this.#timer);
+        this.#timer = undefined;
+        await this.#syncWritten(false);
       }
     } catch (error) {
       const failure =
         error instanceof JournalError
           ? error
           : new JournalError(`Journal write failed: ${errorMessage(error)}`, 'write_failed', { cause: error });
-      for (const pending of batch.slice(index)) this.#reject(pending, failure);
+      for (const item of batch.slice(index)) this.#reject(item.pending, failure);
     }
+  }
+
+  /** Serializes a batch; an entry that cannot be (a BigInt, a cycle) is rejected and logged, the rest go on. */
+  #serializeBatch(queued: readonly Pending[]): { pending: Pending; body: string }[] {
+    const batch: { pending: Pending; body: string }[] = [];
+    for (const pending of queued) {
+      const { entry } = pending;
+      try {
+        batch.push({ pending, body: this.#serialize(entry, pending.at) });
+      } catch (error) {
+        this.#logger.warn(
+          { method: entry.method, name: entry.name, requestId: entry.requestId, err: error },
+          'journal: entry not serializable; not journaled',
+        );
+        this.#reject(
+          pending,
+          new JournalError(`Cannot journal ${entry.method} ${entry.name}: ${errorMessage(error)}`, 'unserializable', {
+            cause: error,
+          }),
+        );
+      }
+    }
+    return batch;
   }
 
   async #writeChunk(entries: readonly Pending[], text: string): Promise<void> {

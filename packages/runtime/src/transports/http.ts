@@ -27,6 +27,7 @@ import type { McpApp } from '../server.js';
 import { createHttpSecurity, principalOf, type HttpSecurityOptions } from '../security/front.js';
 import { allowedHostnames, batchAllowed, checkHost, checkOrigin } from './http-guards.js';
 import { InMemoryEventStore } from './event-store.js';
+import { shareableRequest, SharedStatelessServers } from './shared-stateless.js';
 import { OPERATIONAL_PATHS, serveOperationalEndpoint } from '../observability/endpoints.js';
 
 /**
@@ -54,6 +55,17 @@ export interface ServeHttpOptions extends HttpSecurityOptions {
   maxSessions?: number;
   /** Stateful mode: event store for resumable SSE streams; `memory` keeps recent events in process. */
   eventStore?: EventStore | 'memory';
+  /**
+   * Stateful mode: answer POSTs with one `application/json` body instead of an SSE stream (the SDK's
+   * `enableJsonResponse`); server→client requests then need the session's GET stream. Default false.
+   */
+  jsonResponse?: boolean;
+  /**
+   * Stateless mode: serve single 2025-era calls and reads from long-lived instances shared by
+   * callers with the same scopes, instead of a new instance per request (see
+   * `transports/shared-stateless.ts`). Default true; false builds one instance per request always.
+   */
+  shareInstances?: boolean;
 }
 
 /** A running HTTP server. */
@@ -180,6 +192,8 @@ export function createHttpListener(app: McpApp, options: ServeHttpOptions = {}):
     onerror,
   });
   const sdkListener = toNodeHandler(handler, { maxRequestBodySize: maxBodyBytes, onerror });
+  // Single stateless 2025-era reads and calls: served by long-lived instances (shared-stateless.ts).
+  const shared = stateful || options.shareInstances === false ? undefined : new SharedStatelessServers(app);
   // 2026-07-28 clients hear about resource changes on `subscriptions/listen` streams, which the
   // handler serves from its own event bus; 2025-era sessions are notified by their own instance.
   const stopResourceUpdates = app.resourceUpdates?.subscribe((uri) => handler.notify.resourceUpdated(uri));
@@ -243,6 +257,7 @@ export function createHttpListener(app: McpApp, options: ServeHttpOptions = {}):
     const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       ...(eventStore === undefined ? {} : { eventStore }),
+      ...(options.jsonResponse === true ? { enableJsonResponse: true } : {}),
       onsessioninitialized: (id) => {
         sessions.set(id, { transport, lastSeen: Date.now(), principal });
       },
@@ -327,6 +342,10 @@ export function createHttpListener(app: McpApp, options: ServeHttpOptions = {}):
         return;
       }
     }
+    if (shared?.enabled === true) {
+      const shareable = shareableRequest(req, body);
+      if (shareable !== undefined && (await shared.serve(req, res, shareable, req.auth))) return;
+    }
     await sdkListener(req, res, body);
   }
 
@@ -386,6 +405,7 @@ export function createHttpListener(app: McpApp, options: ServeHttpOptions = {}):
       const open = [...sessions.values()];
       sessions.clear();
       await Promise.allSettled(open.map((session) => session.transport.close()));
+      await shared?.close();
       await handler.close();
       await security.close();
     },
