@@ -11,7 +11,8 @@ export const GATEWAY_USAGE = `Usage: mcp-factory gateway [options]
 
 Serves many MCP servers behind one connection (stdio by default).
 
-Servers: --config FILE (a .mcp.json, Claude Desktop, Cursor or VS Code mcp.json), else .mcp.json here.
+Servers: --config FILE (a .mcp.json, Claude Desktop, Cursor or VS Code mcp.json), else .mcp.json here,
+else the servers in the mcp-factory registry (mcp-factory list).
 
 Options:
   --config FILE          client config file listing the servers

@@ -4,15 +4,32 @@
  *
  * @module
  */
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 
-import { createGateway, configFileSource, isGatewayError, type GatewayOptions } from '@mcp-factory/gateway';
+import {
+  createGateway,
+  configFileSource,
+  DEFAULT_CONFIG_FILE,
+  isGatewayError,
+  registrySource,
+  type GatewayOptions,
+  type ServerSource,
+} from '@mcp-factory/gateway';
 import { ConfigError, factoryStateHome, parseCommandLine, serve, serveOptionsFrom } from '@mcp-factory/runtime';
 
 import type { CommandContext, CommandTable } from '../command.js';
 import { CliError } from '../errors.js';
 import { GATEWAY_USAGE, parseGatewayArgs } from './gateway-args.js';
+
+/** `--config FILE`, else `.mcp.json` in the working folder, else the registry. */
+function sourceFor(config: string | undefined, context: CommandContext): ServerSource {
+  const { cwd, env } = context.io;
+  if (config !== undefined || existsSync(join(cwd, DEFAULT_CONFIG_FILE))) return configFileSource(config, cwd);
+  return registrySource({ catalog: { env, cwd, home: env.HOME ?? homedir() }, env });
+}
 
 /** Resolves when the context's signal aborts or the process gets SIGINT/SIGTERM. */
 function stopRequested(context: CommandContext): Promise<void> {
@@ -45,7 +62,7 @@ async function runGateway(argv: readonly string[], context: CommandContext): Pro
   const serveOptions = parsed.options;
   const stateHome = factoryStateHome(context.io.env);
   const options: GatewayOptions = {
-    source: configFileSource(args.config, context.io.cwd),
+    source: sourceFor(args.config, context),
     expose: args.expose,
     stateHome,
     access: {
