@@ -28,6 +28,7 @@ export {
   type StdioServerSpec,
   type HttpServerSpec,
 } from './gateway/server-source.js';
+export { createProject, factoryTools, targetOf, type FactoryToolsOptions } from './gateway/factory-tools.js';
 export { registrySource, gatewayServerName, type RegistrySourceOptions } from './gateway/registry-source.js';
 export { configFileSource, parseClientConfig, DEFAULT_CONFIG_FILE, SERVER_NAME } from './gateway/config-source.js';
 export { compileAccessLists, type AccessLists, type AccessPolicy } from './gateway/access-lists.js';

@@ -27,6 +27,8 @@ Options:
   --idle-ms N            stop a server idle this long (default 600000; 0 never)
   --timeout-ms N         deadline of one downstream call (default 30000)
   --no-install           do not offer the install_server meta-tool
+  --factory              also offer create_server (generate, install and build a server from a
+                         template, then serve it) and test_server (black-box test a server)
   -h, --help             show this help
 `;
 
@@ -45,6 +47,8 @@ export interface GatewayArgs {
   idleMs: number | undefined;
   timeoutMs: number | undefined;
   install: boolean;
+  /** Offer create_server and test_server. */
+  factory: boolean;
   /** Arguments for the runtime's `parseCommandLine` (transport, port, security). */
   serveArgs: string[];
 }
@@ -67,6 +71,7 @@ export function parseGatewayArgs(argv: readonly string[]): GatewayArgs {
     idleMs: undefined,
     timeoutMs: undefined,
     install: true,
+    factory: false,
     serveArgs: [],
   };
   for (let index = 0; index < argv.length; index += 1) {
@@ -119,6 +124,9 @@ export function parseGatewayArgs(argv: readonly string[]): GatewayArgs {
         break;
       case '--no-install':
         args.install = false;
+        break;
+      case '--factory':
+        args.factory = true;
         break;
       default:
         if (!raw.startsWith('-')) throw new CliError(`unexpected argument ${JSON.stringify(raw)}\n\n${GATEWAY_USAGE}`);

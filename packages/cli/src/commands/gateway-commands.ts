@@ -74,6 +74,16 @@ async function runGateway(argv: readonly string[], context: CommandContext): Pro
     ...(args.idleMs === undefined ? {} : { idleMs: args.idleMs }),
     ...(args.timeoutMs === undefined ? {} : { requestTimeoutMs: args.timeoutMs }),
     ...(args.install && args.expose === 'meta' ? { installDir: join(stateHome, 'gateway', 'servers') } : {}),
+    ...(args.factory && args.expose === 'meta'
+      ? {
+          factory: {
+            projectsDir: join(stateHome, 'gateway', 'projects'),
+            factoryVersion: context.factoryVersion,
+            env: context.io.env,
+            ...(context.templatesRoot === undefined ? {} : { templatesRoot: context.templatesRoot }),
+          },
+        }
+      : {}),
   };
   const gateway = createGateway(options);
   try {

@@ -27,6 +27,7 @@ import { compileAccessLists, type AccessLists, type AccessPolicy } from './acces
 import { Downstream, type DownstreamEvent, type RequestBounds } from './downstream.js';
 import { GatewayError, GatewayErrorCode } from './errors.js';
 import { registerExposedLists } from './exposed-lists.js';
+import type { FactoryToolsOptions } from './factory-tools.js';
 import { installedServers } from './install.js';
 import { compactSchema, metaTools } from './meta-tools.js';
 import type { ServerSource, ServerSpec } from './server-source.js';
@@ -60,6 +61,8 @@ export interface GatewayOptions {
   readonly extraServers?: () => Promise<readonly ServerSpec[]>;
   /** Enables `install_server`: where installed servers live; default `<stateHome>/gateway/servers`. */
   readonly installDir?: string;
+  /** Enables `create_server` and `test_server` (the factory over MCP). */
+  readonly factory?: FactoryToolsOptions;
 }
 
 /** A server's state as `list_servers` reports it. */

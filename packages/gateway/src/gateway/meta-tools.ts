@@ -8,6 +8,7 @@ import { defineTool, TimeoutError, ToolError, z, type CallContext, type ToolDefi
 
 import { GatewayError, GatewayErrorCode } from './errors.js';
 import type { Gateway, GatewayOptions } from './gateway.js';
+import { factoryTools } from './factory-tools.js';
 import { installServerTool } from './install-tool.js';
 
 /** Maps a gateway failure to the runtime error the client sees (message and code kept). */
@@ -146,5 +147,6 @@ export function metaTools(gateway: Gateway, options: GatewayOptions, logDir: str
     }),
   ];
   if (options.installDir !== undefined) tools.push(installServerTool(gateway, options.installDir, logDir));
+  if (options.factory !== undefined) tools.push(...factoryTools(gateway, options.factory));
   return tools;
 }
