@@ -1,11 +1,12 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer as createNetServer, type Server as NetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+import { bundleFixture, type BundledFixture } from './__fixtures__/process.js';
 
 import { defineTool } from './define.js';
 import { ConfigError } from './errors.js';
@@ -14,31 +15,17 @@ import { runMain } from './main.js';
 import { createServer } from './server.js';
 import { connectHttp, connectStdio, startServerProcess } from './testing/index.js';
 
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const fixtureSource = fileURLToPath(new URL('./__fixtures__/stdio-server.mjs', import.meta.url));
-let tmp: string;
 let server: string;
 
+let fixture: BundledFixture;
+
 beforeAll(async () => {
-  // Inside the repository, so the bundle's external imports resolve from its node_modules.
-  await mkdir(join(repoRoot, '.tmp'), { recursive: true });
-  tmp = await mkdtemp(join(repoRoot, '.tmp', 'runtime-main-test-'));
-  server = join(tmp, 'stdio-server.mjs');
-  const { build } = await import('esbuild');
-  await build({
-    entryPoints: [fixtureSource],
-    outfile: server,
-    bundle: true,
-    packages: 'external',
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    logLevel: 'warning',
-  });
+  fixture = await bundleFixture('stdio-server.mjs');
+  server = fixture.file;
 });
 
 afterAll(async () => {
-  await rm(tmp, { recursive: true, force: true });
+  await fixture.remove();
 });
 
 type Json = Record<string, unknown>;

@@ -15,7 +15,7 @@ import { toServerName } from '../names.js';
 import type { Transport } from '../schema.js';
 import { readTextIfExists } from './fs-utils.js';
 import { headerEnvName } from './server-json.js';
-import type { SourceResult } from './types.js';
+import { scanPlaces, type SourceResult } from './types.js';
 
 /** The clients whose config files are read. */
 export type ClientKind = 'mcp-json' | 'claude-desktop' | 'claude-code' | 'cursor' | 'vscode';
@@ -115,44 +115,40 @@ function serverMaps(
 
 /** Reads each config file (missing files are skipped silently); `cwd` selects Claude Code's project scope. */
 export async function discoverClientConfigs(files: readonly ClientConfigFile[], cwd?: string): Promise<SourceResult> {
-  const result: SourceResult = { servers: [], problems: [] };
-  for (const { client, path } of files) {
-    let text: string | undefined;
-    try {
-      text = await readTextIfExists(path);
-    } catch (error) {
-      result.problems.push({ path, reason: (error as Error).message });
-      continue;
-    }
-    if (text === undefined) continue;
-    const parsed = parseJsoncText(text);
-    if ('error' in parsed) {
-      result.problems.push({ path, reason: parsed.error });
-      continue;
-    }
-    if (!isRecord(parsed.value)) {
-      result.problems.push({ path, reason: 'the file is not a JSON object' });
-      continue;
-    }
-    for (const map of serverMaps(client, parsed.value, cwd)) {
-      for (const [key, server] of Object.entries(map)) {
-        const name = toServerName(key);
-        const transport = transportOf(server);
-        if (name === undefined) {
-          result.problems.push({ path, reason: `server ${JSON.stringify(key)}: cannot derive a valid name` });
-        } else if (typeof transport === 'string') {
-          result.problems.push({ path, reason: `server ${JSON.stringify(key)}: ${transport}` });
-        } else {
-          const declared = transport.type === 'stdio' ? transport.env : transport.headers.map((header) => header.env);
-          result.servers.push({
-            name,
-            transports: [transport],
-            origin: { source: 'client-config', path, client },
-            config: declared.map((item) => ({ name: item, required: true, secret: false })),
-          });
+  return scanPlaces(
+    files,
+    (file) => file.path,
+    async ({ client, path }, result) => {
+      const text = await readTextIfExists(path);
+      if (text === undefined) return;
+      const parsed = parseJsoncText(text);
+      if ('error' in parsed) {
+        result.problems.push({ path, reason: parsed.error });
+        return;
+      }
+      if (!isRecord(parsed.value)) {
+        result.problems.push({ path, reason: 'the file is not a JSON object' });
+        return;
+      }
+      for (const map of serverMaps(client, parsed.value, cwd)) {
+        for (const [key, server] of Object.entries(map)) {
+          const name = toServerName(key);
+          const transport = transportOf(server);
+          if (name === undefined) {
+            result.problems.push({ path, reason: `server ${JSON.stringify(key)}: cannot derive a valid name` });
+          } else if (typeof transport === 'string') {
+            result.problems.push({ path, reason: `server ${JSON.stringify(key)}: ${transport}` });
+          } else {
+            const declared = transport.type === 'stdio' ? transport.env : transport.headers.map((header) => header.env);
+            result.servers.push({
+              name,
+              transports: [transport],
+              origin: { source: 'client-config', path, client },
+              config: declared.map((item) => ({ name: item, required: true, secret: false })),
+            });
+          }
         }
       }
-    }
-  }
-  return result;
+    },
+  );
 }

@@ -13,7 +13,7 @@ import { toServerName } from '../names.js';
 import { parseJson, readTextIfExists } from './fs-utils.js';
 import { entryFile, stringField, type PackageJsonLike } from './package-entry.js';
 import { entryFromServerJson, parseServerJson } from './server-json.js';
-import type { SourceResult } from './types.js';
+import { addFinding, scanPlaces, type SourceResult } from './types.js';
 
 /** The record file a generated project carries (see @mcp-factory/scaffold). */
 export const RECORD_FILE = '.mcp-factory.json';
@@ -65,16 +65,9 @@ async function discoverProject(dir: string): Promise<NewEntry | { path: string; 
 
 /** Checks each folder in `dirs` for a generated project. */
 export async function discoverFactoryProjects(dirs: readonly string[]): Promise<SourceResult> {
-  const result: SourceResult = { servers: [], problems: [] };
-  for (const dir of dirs) {
-    try {
-      const found = await discoverProject(dir);
-      if (found === undefined) continue;
-      if ('reason' in found) result.problems.push(found);
-      else result.servers.push(found);
-    } catch (error) {
-      result.problems.push({ path: dir, reason: (error as Error).message });
-    }
-  }
-  return result;
+  return scanPlaces(
+    dirs,
+    (dir) => dir,
+    async (dir, result) => addFinding(result, await discoverProject(dir)),
+  );
 }

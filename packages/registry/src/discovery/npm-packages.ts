@@ -13,7 +13,7 @@ import { toServerName } from '../names.js';
 import { parseJson, readTextIfExists, subfolders } from './fs-utils.js';
 import { entryFile, stringField, type PackageJsonLike } from './package-entry.js';
 import { entryFromServerJson, parseServerJson } from './server-json.js';
-import type { SourceResult } from './types.js';
+import { addFinding, scanPlaces, type SourceResult } from './types.js';
 
 async function packageFolders(nodeModules: string): Promise<string[]> {
   const folders: string[] = [];
@@ -78,18 +78,11 @@ export async function discoverPackage(dir: string): Promise<NewEntry | { path: s
 
 /** Scans each `node_modules` folder (and its `@scope/` folders). */
 export async function discoverNpmPackages(nodeModulesDirs: readonly string[]): Promise<SourceResult> {
-  const result: SourceResult = { servers: [], problems: [] };
-  for (const nodeModules of nodeModulesDirs) {
-    for (const dir of await packageFolders(nodeModules)) {
-      try {
-        const found = await discoverPackage(dir);
-        if (found === undefined) continue;
-        if ('reason' in found) result.problems.push(found);
-        else result.servers.push(found);
-      } catch (error) {
-        result.problems.push({ path: dir, reason: (error as Error).message });
-      }
-    }
-  }
-  return result;
+  const dirs: string[] = [];
+  for (const nodeModules of nodeModulesDirs) dirs.push(...(await packageFolders(nodeModules)));
+  return scanPlaces(
+    dirs,
+    (dir) => dir,
+    async (dir, result) => addFinding(result, await discoverPackage(dir)),
+  );
 }

@@ -14,7 +14,7 @@ import type { NewEntry } from '../catalog.js';
 import { toServerName } from '../names.js';
 import type { ConfigItem, PackageRef, Transport } from '../schema.js';
 import { parseJson, readTextIfExists } from './fs-utils.js';
-import type { SourceResult } from './types.js';
+import { addFinding, scanPlaces, type SourceResult } from './types.js';
 
 const InputSchema = z.object({
   name: z.string(),
@@ -174,29 +174,16 @@ export function entryFromServerJson(
 
 /** Reads each server.json in `files` (missing files are skipped silently). */
 export async function discoverServerJson(files: readonly string[]): Promise<SourceResult> {
-  const result: SourceResult = { servers: [], problems: [] };
-  for (const path of files) {
-    let text: string | undefined;
-    try {
-      text = await readTextIfExists(path);
-    } catch (error) {
-      result.problems.push({ path, reason: (error as Error).message });
-      continue;
-    }
-    if (text === undefined) continue;
-    const json = parseJson(text);
-    if ('error' in json) {
-      result.problems.push({ path, reason: json.error });
-      continue;
-    }
-    const doc = parseServerJson(json.value);
-    if (typeof doc === 'string') {
-      result.problems.push({ path, reason: doc });
-      continue;
-    }
-    const entry = entryFromServerJson(doc, { source: 'server-json', path });
-    if (typeof entry === 'string') result.problems.push({ path, reason: entry });
-    else result.servers.push(entry);
-  }
-  return result;
+  return scanPlaces(
+    files,
+    (path) => path,
+    async (path, result) => {
+      const text = await readTextIfExists(path);
+      if (text === undefined) return;
+      const json = parseJson(text);
+      const doc = 'error' in json ? json.error : parseServerJson(json.value);
+      const entry = typeof doc === 'string' ? doc : entryFromServerJson(doc, { source: 'server-json', path });
+      addFinding(result, typeof entry === 'string' ? { path, reason: entry } : entry);
+    },
+  );
 }

@@ -3,19 +3,27 @@
 // spawned server in raw newline-delimited JSON-RPC.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 
-/** Bundles `fixture` (a file in this folder); returns the bundle's path and how to remove it. */
-export async function bundleFixture(fixture: string): Promise<{ file: string; remove: () => Promise<void> }> {
+/** A bundled fixture: the bundle's path, its temporary folder (free for the test's other files) and how to remove it. */
+export interface BundledFixture {
+  readonly file: string;
+  readonly dir: string;
+  remove(): Promise<void>;
+}
+
+/** Bundles `fixture` (a file name in this folder, or the URL of a fixture elsewhere) into a fresh folder under `.tmp`. */
+export async function bundleFixture(fixture: string | URL): Promise<BundledFixture> {
+  const source = fileURLToPath(typeof fixture === 'string' ? new URL(`./${fixture}`, import.meta.url) : fixture);
   await mkdir(join(repoRoot, '.tmp'), { recursive: true });
   const dir = await mkdtemp(join(repoRoot, '.tmp', 'runtime-fixture-'));
-  const file = join(dir, fixture.replace(/\.\w+$/, '.mjs'));
+  const file = join(dir, basename(source).replace(/\.\w+$/, '.mjs'));
   const { build } = await import('esbuild');
   await build({
-    entryPoints: [fileURLToPath(new URL(`./${fixture}`, import.meta.url))],
+    entryPoints: [source],
     outfile: file,
     bundle: true,
     packages: 'external',
@@ -24,7 +32,7 @@ export async function bundleFixture(fixture: string): Promise<{ file: string; re
     target: 'node20',
     logLevel: 'warning',
   });
-  return { file, remove: () => rm(dir, { recursive: true, force: true }) };
+  return { file, dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
 /** A spawned server spoken to in raw lines. */

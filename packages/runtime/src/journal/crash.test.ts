@@ -6,11 +6,12 @@
  * after the last valid record.
  */
 import { spawn } from 'node:child_process';
-import { appendFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { afterAll, beforeAll, expect, test } from 'vitest';
+
+import { bundleFixture, type BundledFixture } from '../__fixtures__/process.js';
 
 import { collect } from './__fixtures__/helpers.js';
 import { openJournal } from './journal.js';
@@ -18,34 +19,22 @@ import { readJournal } from './reader.js';
 import { decodeRecord, encodeRecord, type CorruptLine } from './record.js';
 import { listSegments } from './segments.js';
 
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-const fixtureSource = fileURLToPath(new URL('../__fixtures__/journal-appender.mjs', import.meta.url));
 const KILLS = 32;
 const SEGMENT_BYTES = 32 * 1024;
 
 let tmp: string;
 let appender: string;
 
+let fixture: BundledFixture;
+
 beforeAll(async () => {
-  // Inside the repository, so the bundle's external imports resolve from its node_modules.
-  await mkdir(join(repoRoot, '.tmp'), { recursive: true });
-  tmp = await mkdtemp(join(repoRoot, '.tmp', 'journal-crash-test-'));
-  appender = join(tmp, 'journal-appender.mjs');
-  const { build } = await import('esbuild');
-  await build({
-    entryPoints: [fixtureSource],
-    outfile: appender,
-    bundle: true,
-    packages: 'external',
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    logLevel: 'warning',
-  });
+  fixture = await bundleFixture('journal-appender.mjs');
+  tmp = fixture.dir;
+  appender = fixture.file;
 });
 
 afterAll(async () => {
-  await rm(tmp, { recursive: true, force: true });
+  await fixture.remove();
 });
 
 interface Opened {

@@ -3,41 +3,30 @@
  * and closed by the graceful shutdown of `runMain` (SIGTERM with a call still running).
  */
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { afterAll, beforeAll, expect, test } from 'vitest';
+
+import { bundleFixture, type BundledFixture } from '../__fixtures__/process.js';
 
 import { collect } from './__fixtures__/helpers.js';
 import { openJournal } from './journal.js';
 import { readJournal } from './reader.js';
 
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-const fixtureSource = fileURLToPath(new URL('../__fixtures__/stdio-server.mjs', import.meta.url));
 let tmp: string;
 let server: string;
 
+let fixture: BundledFixture;
+
 beforeAll(async () => {
-  // Inside the repository, so the bundle's external imports resolve from its node_modules.
-  await mkdir(join(repoRoot, '.tmp'), { recursive: true });
-  tmp = await mkdtemp(join(repoRoot, '.tmp', 'journal-shutdown-test-'));
-  server = join(tmp, 'stdio-server.mjs');
-  const { build } = await import('esbuild');
-  await build({
-    entryPoints: [fixtureSource],
-    outfile: server,
-    bundle: true,
-    packages: 'external',
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    logLevel: 'warning',
-  });
+  fixture = await bundleFixture('stdio-server.mjs');
+  tmp = fixture.dir;
+  server = fixture.file;
 });
 
 afterAll(async () => {
-  await rm(tmp, { recursive: true, force: true });
+  await fixture.remove();
 });
 
 test('a server started with MCP_JOURNAL_DIR journals its calls and closes the journal on SIGTERM', async () => {

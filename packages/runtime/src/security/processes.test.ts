@@ -1,19 +1,19 @@
 // Real processes: generated-style servers bundled from source, a real redis-server shared by two
 // replicas, and the servers' stderr searched for the secrets they were given.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+import { bundleFixture, type BundledFixture } from '../__fixtures__/process.js';
 
 import { startServerProcess, type ServerProcess } from '../testing/index.js';
 import { connectWithToken, post, raw } from './__fixtures__/helpers.js';
 
 const REDIS_SERVER = '/usr/bin/redis-server';
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const TOKEN = 'replica-token-0123456789abcdef';
 const FROM_FILE = 'reader-token-from-file-0123456789';
 const NEAR_MISS = 'replica-token-0123456789abcdeX';
@@ -42,27 +42,16 @@ async function startServer(env: Record<string, string>): Promise<ServerProcess> 
   return server;
 }
 
+let fixture: BundledFixture;
+
 beforeAll(async () => {
-  // Inside the repository, so the bundle's external imports resolve from its node_modules.
-  await mkdir(join(repoRoot, '.tmp'), { recursive: true });
-  tmp = await mkdtemp(join(repoRoot, '.tmp', 'runtime-security-test-'));
-  bundle = join(tmp, 'secure-server.mjs');
-  const { build } = await import('esbuild');
-  await build({
-    entryPoints: [fileURLToPath(new URL('./__fixtures__/secure-server.mjs', import.meta.url))],
-    outfile: bundle,
-    bundle: true,
-    packages: 'external',
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    logLevel: 'warning',
-  });
+  fixture = await bundleFixture(new URL('./__fixtures__/secure-server.mjs', import.meta.url));
+  tmp = fixture.dir;
+  bundle = fixture.file;
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all(started.map((server) => server.stop()));
-  await rm(tmp, { recursive: true, force: true });
+  await fixture.remove();
 });
 
 describe('rate limits shared through Redis', () => {
