@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export { runCommand, type CommandResult } from '../../packages/cli/src/run-command.js';
+export { runCommand, type CommandResult } from '../../packages/scaffold/src/run-command.js';
 
 /** The repository root. */
 export const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));

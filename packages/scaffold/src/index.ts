@@ -19,4 +19,5 @@ export {
 } from './templates.js';
 export { renderProject, type RenderOptions, type RenderResult, type RuntimeSource } from './render.js';
 export { RECORD_FILE, readRecord, serializeRecord, type ProjectRecord } from './record.js';
+export { runCommand, type CommandResult, type RunCommandOptions } from './run-command.js';
 export { packRuntime, runtimePackageDir, runtimeVersion } from './runtime-package.js';

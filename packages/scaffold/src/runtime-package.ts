@@ -5,12 +5,12 @@
  *
  * @module
  */
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 import { ScaffoldError, ScaffoldErrorCode } from './errors.js';
+import { runCommand } from './run-command.js';
 
 /** Where the runtime package is installed (its folder). */
 export function runtimePackageDir(): string {
@@ -24,48 +24,33 @@ export async function runtimeVersion(): Promise<string> {
 }
 
 /** Runs `npm pack` on the runtime into `destDir`; resolves with the tarball's file name. */
-export function packRuntime(destDir: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['pack', '--json', '--silent', '--pack-destination', destDir], {
-      cwd: runtimePackageDir(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, npm_config_ignore_scripts: 'true' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.once('error', (error) => {
-      reject(
-        new ScaffoldError(
-          ScaffoldErrorCode.RuntimePackFailed,
-          `Could not run npm to pack the runtime: ${error.message}`,
-          {},
-          { cause: error },
-        ),
-      );
-    });
-    child.once('close', (code) => {
-      const filename = (() => {
-        try {
-          return (JSON.parse(stdout) as { filename?: string }[])[0]?.filename;
-        } catch {
-          return undefined;
-        }
-      })();
-      if (code !== 0 || filename === undefined) {
-        reject(
-          new ScaffoldError(
-            ScaffoldErrorCode.RuntimePackFailed,
-            `npm pack of the runtime failed (exit ${String(code)}): ${stderr.trim().slice(0, 500)}`,
-            {
-              exitCode: code,
-            },
-          ),
-        );
-        return;
-      }
-      resolve(filename);
-    });
+export async function packRuntime(destDir: string): Promise<string> {
+  const result = await runCommand('npm', ['pack', '--json', '--silent', '--pack-destination', destDir], {
+    cwd: runtimePackageDir(),
+    env: { ...process.env, npm_config_ignore_scripts: 'true' },
+    timeoutMs: 300_000,
   });
+  if (result.code === null && !result.timedOut) {
+    throw new ScaffoldError(
+      ScaffoldErrorCode.RuntimePackFailed,
+      `Could not run npm to pack the runtime: ${result.stderr.trim()}`,
+      {},
+    );
+  }
+  const filename = (() => {
+    try {
+      return (JSON.parse(result.stdout) as { filename?: string }[])[0]?.filename;
+    } catch {
+      return undefined;
+    }
+  })();
+  if (result.code !== 0 || filename === undefined) {
+    const why = result.timedOut ? 'timed out after 5 minutes' : `exit ${String(result.code)}`;
+    throw new ScaffoldError(
+      ScaffoldErrorCode.RuntimePackFailed,
+      `npm pack of the runtime failed (${why}): ${result.stderr.trim().slice(0, 500)}`,
+      { exitCode: result.code },
+    );
+  }
+  return filename;
 }

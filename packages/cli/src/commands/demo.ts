@@ -14,11 +14,10 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 
 import { connectStdio } from '@mcp-factory/runtime/testing';
-import { findTemplate, renderProject, type RuntimeSource } from '@mcp-factory/scaffold';
+import { findTemplate, renderProject, runCommand, type RuntimeSource } from '@mcp-factory/scaffold';
 
 import { CliError } from '../errors.js';
 import type { Io } from '../io.js';
-import { runCommand } from '../run-command.js';
 import { formatDuration, renderTable } from '../table.js';
 
 export const DEMO_USAGE = `Usage: mcp-factory demo [options]

@@ -12,6 +12,8 @@ import {
   listTemplates,
   nameProblems,
   renderProject,
+  runCommand,
+  type CommandResult,
   type RenderResult,
   type RuntimeSource,
   type Template,
@@ -20,7 +22,6 @@ import {
 import { CliError } from '../errors.js';
 import type { Io } from '../io.js';
 import type { Prompter } from '../prompter.js';
-import { runCommand, type CommandResult } from '../run-command.js';
 
 export const NEW_USAGE = `Usage: mcp-factory new [name] [options]
 

@@ -12,12 +12,18 @@ import { join } from 'node:path';
 
 import { effectiveStatus, runHarness, totals, type Group, type Target } from '@mcp-factory/harness';
 import { defineTool, z, type ToolDefinition } from '@mcp-factory/runtime';
-import { findTemplate, nameProblems, renderProject, ScaffoldError } from '@mcp-factory/scaffold';
+import {
+  findTemplate,
+  nameProblems,
+  renderProject,
+  runCommand,
+  ScaffoldError,
+  type CommandResult,
+} from '@mcp-factory/scaffold';
 
 import { GatewayError, GatewayErrorCode } from './errors.js';
 import type { Gateway } from './gateway.js';
 import { guarded } from './meta-tools.js';
-import { runProcess, type ProcessResult } from './run-process.js';
 import type { ServerSpec, StdioServerSpec } from './server-source.js';
 
 /** Where and how `create_server` makes projects. */
@@ -30,14 +36,14 @@ export interface FactoryToolsOptions {
   readonly templatesRoot?: string;
   /** Where a created server's declared variables (its `.env.example` names) take their values. */
   readonly env?: NodeJS.ProcessEnv;
-  /** Runs npm; default {@link runProcess} (tests may inject). */
-  readonly run?: typeof runProcess;
+  /** Runs npm; default {@link runCommand} (tests may inject). */
+  readonly run?: typeof runCommand;
 }
 
 /** Groups `test_server` runs: everything that needs no extra input and finishes in seconds. */
 const TEST_GROUPS: readonly Group[] = ['lifecycle', 'listings', 'errors'];
 
-function failed(step: string, result: ProcessResult): GatewayError {
+function failed(step: string, result: CommandResult): GatewayError {
   const tail = `${result.stderr}${result.stdout}`.trim().split('\n').slice(-8).join('\n');
   return new GatewayError(
     GatewayErrorCode.StartFailed,
@@ -86,7 +92,7 @@ export async function createProject(
       throw new GatewayError(GatewayErrorCode.Usage, `create_server: ${error.message}`);
     throw error;
   }
-  const run = options.run ?? runProcess;
+  const run = options.run ?? runCommand;
   const install = await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], {
     cwd: dir,
     timeoutMs: 600_000,

@@ -14,12 +14,20 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 
+import { runCommand as runWithoutLimit, type CommandResult, type RunCommandOptions } from '@mcp-factory/scaffold';
+
 import { Downstream } from './downstream.js';
 import { GatewayError, GatewayErrorCode } from './errors.js';
 import { classifySource, type InstallSource } from './install-source.js';
-import { runProcess, type ProcessResult } from './run-process.js';
 import type { StdioServerSpec } from './server-source.js';
 import { toolsHash } from './tools-hash.js';
+
+/** One install step (git or npm) may take this long before it is killed. */
+const STEP_TIMEOUT_MS = 180_000;
+
+function runCommand(command: string, args: readonly string[], options: RunCommandOptions): Promise<CommandResult> {
+  return runWithoutLimit(command, args, { timeoutMs: STEP_TIMEOUT_MS, ...options });
+}
 
 /** The manifest of an installed server. */
 export interface InstallManifest {
@@ -39,7 +47,7 @@ export interface InstallManifest {
 /** The manifest file in each server folder. */
 export const MANIFEST = 'gateway-install.json';
 
-function installFailed(source: string, step: string, result: ProcessResult): GatewayError {
+function installFailed(source: string, step: string, result: CommandResult): GatewayError {
   const tail = `${result.stderr}\n${result.stdout}`.trim().split('\n').slice(-8).join('\n');
   return new GatewayError(
     GatewayErrorCode.InstallFailed,
@@ -129,19 +137,19 @@ export async function installServer(source: string, options: InstallOptions): Pr
     let cwd: string;
     if (classified.kind === 'git') {
       const repo = join(folder, 'repo');
-      const clone = await runProcess('git', ['clone', '--quiet', '--', classified.url, repo], { cwd: folder });
+      const clone = await runCommand('git', ['clone', '--quiet', '--', classified.url, repo], { cwd: folder });
       if (clone.code !== 0) throw installFailed(source, 'git clone', clone);
-      const head = await runProcess('git', ['-C', repo, 'rev-parse', 'HEAD'], { cwd: folder });
+      const head = await runCommand('git', ['-C', repo, 'rev-parse', 'HEAD'], { cwd: folder });
       if (head.code !== 0) throw installFailed(source, 'git rev-parse', head);
       const commit = head.stdout.trim();
       // Detach at the resolved commit: the install is that commit, whatever the branch does later.
-      const checkout = await runProcess('git', ['-C', repo, 'checkout', '--quiet', '--detach', commit], {
+      const checkout = await runCommand('git', ['-C', repo, 'checkout', '--quiet', '--detach', commit], {
         cwd: folder,
       });
       if (checkout.code !== 0) throw installFailed(source, 'git checkout', checkout);
       const pkg = await readPackage(repo);
       if (Object.keys(pkg.dependencies ?? {}).length > 0) {
-        const install = await runProcess(npm, ['install', '--omit=dev', ...NPM_FLAGS], { cwd: repo });
+        const install = await runCommand(npm, ['install', '--omit=dev', ...NPM_FLAGS], { cwd: repo });
         if (install.code !== 0) throw installFailed(source, 'npm install', install);
       }
       entry = entryOf(pkg, repo, source);
@@ -153,7 +161,7 @@ export async function installServer(source: string, options: InstallOptions): Pr
         join(folder, 'package.json'),
         `${JSON.stringify({ private: true, name: 'gateway-installed-server' })}\n`,
       );
-      const install = await runProcess(npm, ['install', '--prefix', folder, ...NPM_FLAGS, '--', spec], { cwd: folder });
+      const install = await runCommand(npm, ['install', '--prefix', folder, ...NPM_FLAGS, '--', spec], { cwd: folder });
       if (install.code !== 0) throw installFailed(source, 'npm install', install);
       const manifest = await readPackage(folder);
       const [packageName] = Object.keys(manifest.dependencies ?? {});

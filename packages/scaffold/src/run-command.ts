@@ -1,6 +1,7 @@
 /**
  * Runs a program as a child process from an argv array (never a shell string) and collects what
- * it printed.
+ * it printed: `npm install` and `npm run build` after a project is generated (the CLI's `new` and
+ * `demo`, the gateway's `create_server`), `npm pack` of the runtime, the gateway's installs.
  *
  * @module
  */
@@ -34,6 +35,7 @@ export function runCommand(
     const child = spawn(command, [...args], {
       cwd: options.cwd,
       env: options.env ?? process.env,
+      shell: false,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
