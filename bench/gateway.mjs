@@ -396,7 +396,7 @@ const rows = [
     ['dev half', r.dev],
     ['held-out half', r.heldOut],
   ].map(([split, m]) => [
-    `retrieval ${split} recall@1 / @5 / MRR`,
+    `retrieval ${split}: R@1 / R@5 / MRR`,
     `${m.recallAt1.toFixed(3)} / ${m.recallAt5.toFixed(3)} / ${m.mrr.toFixed(3)} (${m.queries} queries)`,
     '@5 ≥ 0.9',
     m.recallAt5 >= 0.9,
