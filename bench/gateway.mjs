@@ -23,6 +23,7 @@ import { createRequire } from 'node:module';
 import { DOMAINS } from './gateway/domains.mjs';
 import { QUERIES } from './gateway/queries.mjs';
 import { RpcChild, rssKiB } from './rpc-client.mjs';
+import { scoreRetrieval } from './gateway-retrieval.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const WORK = join(ROOT, '.tmp/bench-gateway');
@@ -108,29 +109,11 @@ const results = { settings: SETTINGS, machine: { cpus: os.cpus().length, load: o
   results.context.metaTokens = results.context.metaListTokens + results.context.searchResponseTokens;
   results.context.ratio = results.context.metaTokens / results.context.allTokens;
 
-  // ------------------------------------------------------------ retrieval
-  let hits1 = 0;
-  let hits5 = 0;
-  let reciprocal = 0;
-  const misses = [];
-  for (const [query, expected] of QUERIES) {
+  // ------------------------------------------------------------ retrieval (see gateway-retrieval.mjs)
+  results.retrieval = await scoreRetrieval(async (query) => {
     const answer = (await meta.request('tools/call', { name: 'search_tools', arguments: { query, limit: 5 } })).result;
-    const { matches } = JSON.parse(answer.content[0].text);
-    const ranked = matches.map((m) => `${m.server}/${m.tool}`);
-    const rank = ranked.findIndex((name) => expected.includes(name));
-    if (rank === 0) hits1 += 1;
-    if (rank >= 0) {
-      hits5 += 1;
-      reciprocal += 1 / (rank + 1);
-    } else misses.push({ query, expected, got: ranked.slice(0, 3) });
-  }
-  results.retrieval = {
-    queries: QUERIES.length,
-    recallAt1: hits1 / QUERIES.length,
-    recallAt5: hits5 / QUERIES.length,
-    mrr: reciprocal / QUERIES.length,
-    misses,
-  };
+    return JSON.parse(answer.content[0].text).matches.map((m) => `${m.server}/${m.tool}`);
+  });
   await meta.kill();
 }
 
@@ -408,12 +391,16 @@ const rows = [
     '≤ 3%',
     c.ratio <= 0.03,
   ],
-  [
-    'retrieval recall@1 / @5 / MRR',
-    `${r.recallAt1.toFixed(3)} / ${r.recallAt5.toFixed(3)} / ${r.mrr.toFixed(3)} (${r.queries} queries)`,
+  ...[
+    ['all', r],
+    ['dev half', r.dev],
+    ['held-out half', r.heldOut],
+  ].map(([split, m]) => [
+    `retrieval ${split}: R@1 / R@5 / MRR`,
+    `${m.recallAt1.toFixed(3)} / ${m.recallAt5.toFixed(3)} / ${m.mrr.toFixed(3)} (${m.queries} queries)`,
     '@5 ≥ 0.9',
-    r.recallAt5 >= 0.9,
-  ],
+    m.recallAt5 >= 0.9,
+  ]),
   ['stdio direct p50 / p99', `${s.direct.p50Us} / ${s.direct.p99Us} µs, ${s.direct.callsPerSecond}/s`, '', true],
   ...['gatewayDirect', 'gatewayAll', 'gatewayMeta'].map((key) => [
     `stdio ${key} added p50 / p99`,

@@ -33,5 +33,13 @@ export { registrySource, gatewayServerName, type RegistrySourceOptions } from '.
 export { configFileSource, parseClientConfig, DEFAULT_CONFIG_FILE, SERVER_NAME } from './gateway/config-source.js';
 export { compileAccessLists, type AccessLists, type AccessPolicy } from './gateway/access-lists.js';
 export { assignNames, namespacedName, MAX_NAME } from './gateway/names.js';
-export { ToolIndex, type IndexedTool, type ToolMatch } from './gateway/tool-index.js';
+export {
+  ToolIndex,
+  DEFAULT_WEIGHTS,
+  type IndexedTool,
+  type ToolMatch,
+  type ToolIndexOptions,
+  type SearchWeights,
+} from './gateway/tool-index.js';
+export { thesaurusFromLists, wordNetThesaurus, type Thesaurus } from './gateway/search-thesaurus.js';
 export { Downstream, type DownstreamOptions, type DownstreamState } from './gateway/downstream.js';

@@ -6,12 +6,16 @@
 import { CliError } from '../errors.js';
 
 /** Usage text of `mcp-factory dev`. */
-export const DEV_USAGE = `Usage: mcp-factory dev [project] [options] [-- command [args...]]
+export const DEV_USAGE = `Usage: mcp-factory dev [project | name] [options] [-- command [args...]]
 
-Runs the server of [project] (default: the current folder) behind a proxy that keeps the client
-connected: on every save it rebuilds (esbuild, no type-check), restarts the server, replays the
-handshake and tells the client what changed (list_changed). Register this command, not the
+Runs the server of [project] (a folder; default: the current folder) behind a proxy that keeps the
+client connected: on every save it rebuilds (esbuild, no type-check), restarts the server, replays
+the handshake and tells the client what changed (list_changed). Register this command, not the
 server, in your client.
+
+A registered name (see \`mcp-factory list\`) works too when its entry is a factory project: dev runs
+that project's folder. Other entries (npm packages, client configs, URLs) have no sources to watch
+and are refused.
 
 Options:
   --entry <file>     server entry, relative to the project (default src/index.ts)
@@ -85,7 +89,8 @@ export function parseDevArgs(argv: readonly string[]): DevArgs {
       }
       default:
         if (arg.startsWith('-')) throw new CliError(`Unknown option ${arg} for dev.\n\n${DEV_USAGE}`);
-        if (args.project !== undefined) throw new CliError(`dev takes one project folder, got a second: ${arg}`);
+        if (args.project !== undefined)
+          throw new CliError(`dev takes one project folder or registered name, got a second: ${arg}`);
         args.project = arg;
     }
   }

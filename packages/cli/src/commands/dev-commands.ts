@@ -3,18 +3,17 @@
  *
  * @module
  */
-import { resolve } from 'node:path';
-
 import { DevError, runDev } from '@mcp-factory/gateway';
 
 import type { CommandTable } from '../command.js';
 import { CliError } from '../errors.js';
 import { DEV_USAGE, parseDevArgs } from './dev-args.js';
+import { resolveDevProject } from './dev-target.js';
 
 /** Commands by name. */
 export const DEV_COMMANDS: CommandTable = {
   dev: {
-    synopsis: 'dev [project] [-- cmd]',
+    synopsis: 'dev [project | name] [-- cmd]',
     summary: 'run a server with hot reload behind one client connection (register this in the client)',
     async run(argv, { io, stdin, stdout, signal }) {
       const args = parseDevArgs(argv);
@@ -22,10 +21,11 @@ export const DEV_COMMANDS: CommandTable = {
         io.out(DEV_USAGE);
         return 0;
       }
+      const root = await resolveDevProject(args.project, io);
       let session;
       try {
         session = await runDev({
-          root: resolve(io.cwd, args.project ?? '.'),
+          root,
           input: stdin,
           output: stdout,
           log: (text) => io.err(text),

@@ -1,42 +1,122 @@
 import { describe, expect, it } from 'vitest';
 
-import { splitIdentifier, stem, ToolIndex } from './tool-index.js';
+import { thesaurusFromLists } from './search-thesaurus.js';
+import { ToolIndex, type IndexedTool } from './tool-index.js';
 
-const TOOLS = [
+const TOOLS: IndexedTool[] = [
   { server: 'fs', name: 'delete_file', description: 'Remove a file from disk' },
   { server: 'fs', name: 'readFile', description: 'Read the contents of a file' },
+  { server: 'fs', name: 'move_file', description: 'Move or rename a file or directory' },
   {
     server: 'cal',
     name: 'create_event',
     description: 'Schedule a meeting',
     inputSchema: { properties: { attendees: { description: 'People to invite' } } },
   },
+  { server: 'cal', name: 'list_events', description: 'List meetings in the calendar' },
+  { server: 'billing', name: 'create_invoice', description: 'Create an invoice for a customer' },
+  { server: 'billing', name: 'list_invoices', description: 'List invoices, filtered by status' },
+  { server: 'chat', name: 'list_channels', description: 'List channels of the workspace' },
+  { server: 'chat', name: 'get_channel', description: 'Get one channel of the workspace by id' },
+  { server: 'chat', name: 'create_channel', description: 'Create a channel in the workspace' },
 ];
+const NO_EXPANSION = { thesaurus: null };
+const names = (index: ToolIndex, query: string, limit = 5) =>
+  index.query(query, limit).map((m) => `${m.server}/${m.tool}`);
 
 describe('tool search', () => {
-  it('splits identifiers and stems words', () => {
-    expect(splitIdentifier('readFile_now-ok')).toBe('read File now ok');
-    expect(['files', 'deleting', 'deleted', 'delete', 'queries', 'meetings', 'meeting'].map(stem)).toEqual([
-      'file',
-      'delet',
-      'delet',
-      'delet',
-      'query',
-      'meet',
-      'meet',
-    ]);
+  it('finds tools by the words of a task, in any inflection, including parameter descriptions', () => {
+    const index = new ToolIndex(TOOLS, NO_EXPANSION);
+    expect(names(index, 'deleting files')[0]).toBe('fs/delete_file');
+    expect(names(index, 'read a file')[0]).toBe('fs/readFile');
+    expect(names(index, 'invite people')[0]).toBe('cal/create_event');
   });
 
-  it('finds tools by the words of a task, including parameter descriptions', () => {
-    const index = new ToolIndex(TOOLS);
-    expect(index.query('deleting files')[0]).toMatchObject({ server: 'fs', tool: 'delete_file' });
-    expect(index.query('read a file')[0]).toMatchObject({ tool: 'readFile' });
-    expect(index.query('invite people')[0]).toMatchObject({ server: 'cal', tool: 'create_event' });
+  it('ranks a match in the name above the same word in a description', () => {
+    const index = new ToolIndex(
+      [
+        { server: 'a', name: 'archive_note', description: 'Put a note away' },
+        { server: 'a', name: 'put_note', description: 'Store a note; archive it later' },
+      ],
+      NO_EXPANSION,
+    );
+    expect(names(index, 'archive')).toEqual(['a/archive_note', 'a/put_note']);
   });
 
-  it('honours the limit and answers nothing for unrelated words', () => {
-    const index = new ToolIndex(TOOLS);
+  it('expands a query with related words, below the words typed', () => {
+    const thesaurus = thesaurusFromLists([['bill', ['invoice']]]);
+    expect(new ToolIndex(TOOLS, NO_EXPANSION).query('bill the customer')).toHaveLength(1);
+    const index = new ToolIndex(TOOLS, { thesaurus });
+    expect(names(index, 'bill someone')).toEqual(['billing/create_invoice', 'billing/list_invoices']);
+    const both = new ToolIndex(
+      [
+        { server: 's', name: 'send_bill', description: 'Send a bill' },
+        { server: 's', name: 'send_invoice', description: 'Send an invoice' },
+      ],
+      { thesaurus },
+    );
+    expect(names(both, 'send a bill')).toEqual(['s/send_bill', 's/send_invoice']);
+  });
+
+  it('prefers the tool whose name agrees in number with the words typed', () => {
+    const index = new ToolIndex(TOOLS, NO_EXPANSION);
+    expect(names(index, 'which channels exist')[0]).toBe('chat/list_channels');
+    expect(names(index, 'the channel with id 7')[0]).toBe('chat/get_channel');
+  });
+
+  it('counts values in the query less, and their kind', () => {
+    const index = new ToolIndex(TOOLS, NO_EXPANSION);
+    // "invoice" is only the name of the file: the request is about files.
+    expect(names(index, 'rename invoice.pdf to march.pdf')[0]).toBe('fs/move_file');
+  });
+
+  it('falls back to similar spellings for words the catalog does not use', () => {
+    const index = new ToolIndex(TOOLS, NO_EXPANSION);
+    expect(names(index, 'calender meetings')[0]).toMatch(/^cal\//);
+    expect(names(index, 'invoise')).toContain('billing/create_invoice');
+  });
+
+  it('prefers the server that is about the topic when tools tie', () => {
+    const index = new ToolIndex(
+      [
+        { server: 'wiki', name: 'create_item', description: 'Create an item' },
+        { server: 'wiki', name: 'create_page', description: 'Create a page' },
+        { server: 'zshop', name: 'create_item', description: 'Create an item' },
+        { server: 'zshop', name: 'refund_order', description: 'Refund the payment of an order' },
+      ],
+      NO_EXPANSION,
+    );
+    const ranked = names(index, 'create an item for the order');
+    expect(ranked.indexOf('zshop/create_item')).toBeLessThan(ranked.indexOf('wiki/create_item'));
+    expect(names(index, 'create an item')).toEqual(['wiki/create_item', 'zshop/create_item', 'wiki/create_page']);
+  });
+
+  it('honours the limit, orders ties by name, and answers nothing for unrelated words', () => {
+    const index = new ToolIndex(TOOLS, NO_EXPANSION);
     expect(index.query('file', 1)).toHaveLength(1);
     expect(index.query('zebra')).toEqual([]);
+    expect(index.query('the of and')).toEqual([]);
+    const ties = new ToolIndex(
+      [
+        { server: 'b', name: 'b_tool', description: 'same words' },
+        { server: 'a', name: 'a_tool', description: 'same words' },
+      ],
+      NO_EXPANSION,
+    );
+    expect(names(ties, 'same words')).toEqual(['a/a_tool', 'b/b_tool']);
+  });
+
+  it('indexes a tool listed twice once, and starts over on reset', () => {
+    const index = new ToolIndex([...TOOLS, TOOLS[0] as IndexedTool], NO_EXPANSION);
+    expect(index.size).toBe(TOOLS.length);
+    index.reset([{ server: 'x', name: 'ping' }]);
+    expect(index.size).toBe(1);
+    expect(names(index, 'ping')).toEqual(['x/ping']);
+    expect(index.query('file')).toEqual([]);
+  });
+
+  it('uses the WordNet-derived thesaurus by default', () => {
+    const index = new ToolIndex(TOOLS);
+    expect(names(index, 'bill the customer')[0]).toBe('billing/create_invoice');
   });
 });

@@ -1,16 +1,30 @@
 /**
- * The search index behind `search_tools`: BM25 (MiniSearch's BM25+ scoring) over each tool's
- * name (split into words), description, and parameter names and descriptions, with a light
- * English stemmer and stop words so that "deleting files" finds `delete_file`.
+ * The search index behind `search_tools`: BM25F (./search-bm25.ts) over each tool's name, title,
+ * description and parameters (names, descriptions, enum values), weighted in that order, on
+ * Porter2 stems with English stop words dropped (./search-text.ts).
+ *
+ * A query (./search-query.ts: values such as file names and numbers count less, their kind is
+ * added) is a list of words; each counts once, as the best of: its own stem; a related word from a
+ * general thesaurus (./search-thesaurus.ts), down-weighted; or, for a word the catalog does not use
+ * at all, catalog words sharing most of its character trigrams, down-weighted. On top of that:
+ * - a word that is a word of the tool's name in the same grammatical number adds a little
+ *   ("channels" for `list_channels`, "channel" for `get_channel`);
+ * - two adjacent query words found next to each other in a field add a little ("bug report");
+ * - the tool's server, scored as one document of all its tools plus its name, adds a share of its
+ *   score, so that a request about a topic prefers the server that is about that topic.
  *
  * @module
  */
-import MiniSearch from 'minisearch';
+import { averageLengths, Bm25, fieldFrequencies, pairKey, type FieldWeight } from './search-bm25.js';
+import { queryTerms } from './search-query.js';
+import { analyze, contentWords, dice, isPlural, stem, trigrams, words } from './search-text.js';
+import { wordNetThesaurus, type Thesaurus } from './search-thesaurus.js';
 
 /** A tool as the index sees it. */
 export interface IndexedTool {
   readonly server: string;
   readonly name: string;
+  readonly title?: string | undefined;
   readonly description?: string | undefined;
   readonly inputSchema?: unknown;
 }
@@ -22,116 +36,249 @@ export interface ToolMatch {
   readonly score: number;
 }
 
-const STOP_WORDS = new Set(
-  'a an and are as at be by can do does for from give get has have how i in into is it its me my of on or please show some that the their them then there this to use using want was what when where which while who will with would you your'.split(
-    ' ',
-  ),
-);
+type ToolField = 'name' | 'title' | 'description' | 'params';
+type ServerField = ToolField | 'server';
+const TOOL_FIELDS: readonly ToolField[] = ['name', 'title', 'description', 'params'];
+const SERVER_FIELDS: readonly ServerField[] = [...TOOL_FIELDS, 'server'];
 
-/** Splits `readFile`, `read_file`, `read-file` and `read.file` into words. */
-export function splitIdentifier(text: string): string {
-  return text
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
-    .replace(/[_\-.:/]+/g, ' ');
+/** The scoring constants (see {@link DEFAULT_WEIGHTS}). */
+export interface SearchWeights {
+  /** BM25F weight and length normalisation of each field of a tool. */
+  readonly fields: Readonly<Record<ToolField, FieldWeight>>;
+  /** BM25F weight of the server's name in the server's document (its tools' fields keep theirs). */
+  readonly serverName: number;
+  /** BM25 term-frequency saturation. */
+  readonly k1: number;
+  /** Weight of a thesaurus word relative to the word typed. */
+  readonly related: number;
+  /** Weight of a trigram neighbour (times its similarity) relative to the word typed. */
+  readonly trigram: number;
+  /** Least trigram similarity (Dice) for a neighbour. */
+  readonly trigramMin: number;
+  /** Added to a word's field-weighted frequency when it is a word of the tool's name in the same number. */
+  readonly nameAgreement: number;
+  /** Weight of two adjacent query words found next to each other in a field. */
+  readonly pair: number;
+  /** Share of the server's score added to each of its tools' scores. */
+  readonly server: number;
 }
 
-/**
- * A deliberately small suffix stripper, generic (not tuned to any query set): plurals first, then
- * -ing/-ed, then a final -e, so that "meetings", "meeting" and "meet", or "deleting", "deleted" and
- * "delete", meet on one stem.
- */
-export function stem(word: string): string {
-  let w = word;
-  if (w.length <= 3) return w;
-  if (w.endsWith('ies') && w.length > 4) w = `${w.slice(0, -3)}y`;
-  else if (w.endsWith('sses')) w = w.slice(0, -2);
-  else if (/(x|ch|sh)es$/.test(w)) w = w.slice(0, -2);
-  else if (w.endsWith('s') && !w.endsWith('ss') && !w.endsWith('us') && !w.endsWith('is')) w = w.slice(0, -1);
-  if (w.endsWith('ing') && w.length > 5) w = w.slice(0, -3).replace(/([^aeiouls])\1$/, '$1');
-  else if (w.endsWith('ed') && w.length > 4) w = w.slice(0, -2).replace(/([^aeiouls])\1$/, '$1');
-  if (w.endsWith('e') && w.length > 4) w = w.slice(0, -1);
-  return w;
+/** The defaults: chosen on the dev half of the bench's query set (see bench/gateway-retrieval.mjs). */
+export const DEFAULT_WEIGHTS: SearchWeights = {
+  fields: {
+    name: { weight: 3, b: 0.3 },
+    title: { weight: 2, b: 0.3 },
+    description: { weight: 1, b: 0.75 },
+    params: { weight: 0.4, b: 0.75 },
+  },
+  serverName: 1,
+  k1: 0.9,
+  related: 0.45,
+  trigram: 0.5,
+  trigramMin: 0.5,
+  nameAgreement: 1,
+  pair: 0.3,
+  server: 0.5,
+};
+
+/** How the index finds and weighs things. */
+export interface ToolIndexOptions {
+  /** Related words for query expansion (default: the WordNet-derived list, read on first use; `null`: none). */
+  thesaurus?: Thesaurus | null;
+  /** Scoring constants (default {@link DEFAULT_WEIGHTS}), for experiments. */
+  weights?: Partial<SearchWeights>;
 }
 
-function processTerm(term: string): string | null {
-  const lower = term.toLowerCase();
-  if (STOP_WORDS.has(lower)) return null;
-  return stem(lower);
+/** A word of the query and what may stand for it. */
+interface Concept {
+  readonly word: string;
+  readonly stem: string;
+  /** How much the word counts (values count less, see ./search-query.ts). */
+  readonly weight: number;
+  /** Other stems that may stand for the word, with their weights. */
+  readonly alternatives: ReadonlyArray<readonly [string, number]>;
+}
+
+interface Entry {
+  readonly server: string;
+  readonly tool: string;
+  /** The stems of the name's words, each with whether the word is written as a plural. */
+  readonly nameNumbers: ReadonlyMap<string, boolean>;
+  readonly serverIndex: number;
 }
 
 function parameterText(schema: unknown): string {
-  const properties = (schema as { properties?: Record<string, { description?: unknown }> } | undefined)?.properties;
-  if (properties === undefined || typeof properties !== 'object') return '';
-  return Object.entries(properties)
-    .map(([key, value]) => `${splitIdentifier(key)} ${typeof value?.description === 'string' ? value.description : ''}`)
+  const properties = (schema as { properties?: unknown } | null | undefined)?.properties;
+  if (properties === null || typeof properties !== 'object') return '';
+  return Object.entries(properties as Record<string, unknown>)
+    .map(([key, value]) => {
+      const spec = (value ?? {}) as { description?: unknown; enum?: unknown };
+      const description = typeof spec.description === 'string' ? spec.description : '';
+      const choices = Array.isArray(spec.enum) ? spec.enum.filter((item) => typeof item === 'string').join(' ') : '';
+      return `${key} ${description} ${choices}`;
+    })
     .join(' ');
 }
 
-interface Document {
-  id: string;
-  server: string;
-  tool: string;
-  name: string;
-  description: string;
-  params: string;
-}
-
-/** A BM25 index over tools; rebuilt (cheaply) when catalogs change. */
+/** A BM25F index over tools; rebuilt (cheaply) when catalogs change. */
 export class ToolIndex {
-  private search: MiniSearch<Document>;
+  private entries: Entry[] = [];
+  private byTool = new Bm25([], 1);
+  /** Each server as one document: its name and the fields of all its tools. */
+  private byServer = new Bm25([], 1);
+  /** Catalog word → its stem (the trigram fallback's vocabulary). */
+  private vocabulary = new Map<string, string>();
+  /** The vocabulary's trigrams, computed on the first fallback. */
+  private vocabularyTrigrams: Array<readonly [Set<string>, string]> | undefined;
+  private readonly givenThesaurus: Thesaurus | null | undefined;
+  private readonly weights: SearchWeights;
 
-  constructor(tools: readonly IndexedTool[] = []) {
-    this.search = ToolIndex.build(tools);
+  constructor(tools: readonly IndexedTool[] = [], options: ToolIndexOptions = {}) {
+    this.givenThesaurus = options.thesaurus;
+    this.weights = { ...DEFAULT_WEIGHTS, ...options.weights };
+    this.reset(tools);
   }
 
-  private static build(tools: readonly IndexedTool[]): MiniSearch<Document> {
-    const search = new MiniSearch<Document>({
-      fields: ['name', 'description', 'params', 'server'],
-      storeFields: ['server', 'tool'],
-      tokenize: (text) =>
-        splitIdentifier(text)
-          .split(/[^\p{L}\p{N}]+/u)
-          .filter(Boolean),
-      processTerm,
-      searchOptions: {
-        boost: { name: 3, description: 1.5, params: 0.7, server: 0.5 },
-        prefix: (term) => term.length >= 4,
-        fuzzy: (term) => (term.length >= 6 ? 0.15 : false),
-        combineWith: 'OR',
-      },
-    });
+  /** Replaces the indexed tools (a tool listed twice under one server counts once). */
+  reset(tools: readonly IndexedTool[]): void {
     const seen = new Set<string>();
+    const docs: Array<{ tool: IndexedTool; fields: Record<ToolField, string[]> }> = [];
+    const vocabulary = new Map<string, string>();
     for (const tool of tools) {
       const id = `${tool.server}\u0000${tool.name}`;
       if (seen.has(id)) continue;
       seen.add(id);
-      search.add({
-        id,
-        server: tool.server,
-        tool: tool.name,
+      const texts: Record<ToolField, string> = {
         name: tool.name,
+        title: tool.title ?? '',
         description: tool.description ?? '',
         params: parameterText(tool.inputSchema),
-      });
+      };
+      const fields = {} as Record<ToolField, string[]>;
+      for (const field of TOOL_FIELDS) {
+        fields[field] = analyze(texts[field]);
+        for (const word of contentWords(texts[field])) vocabulary.set(word, stem(word));
+      }
+      docs.push({ tool, fields });
     }
-    return search;
+    const servers = new Map<string, Record<ServerField, string[]>>();
+    for (const { tool, fields } of docs) {
+      let merged = servers.get(tool.server);
+      if (merged === undefined) {
+        merged = { name: [], title: [], description: [], params: [], server: analyze(tool.server) };
+        servers.set(tool.server, merged);
+      }
+      for (const field of TOOL_FIELDS) merged[field].push(...fields[field]);
+    }
+    const { k1, fields: toolWeights, serverName } = this.weights;
+    const toolAverages = averageLengths(
+      docs.map((doc) => doc.fields),
+      TOOL_FIELDS,
+    );
+    this.byTool = new Bm25(
+      docs.map(({ fields }) => fieldFrequencies(fields, toolAverages, toolWeights)),
+      k1,
+    );
+    const serverDocs = [...servers.values()];
+    const serverAverages = averageLengths(serverDocs, SERVER_FIELDS);
+    const serverWeights = { ...toolWeights, server: { weight: serverName, b: 0 } };
+    this.byServer = new Bm25(
+      serverDocs.map((fields) => fieldFrequencies(fields, serverAverages, serverWeights)),
+      k1,
+    );
+    const serverNames = [...servers.keys()];
+    this.entries = docs.map(({ tool }) => ({
+      server: tool.server,
+      tool: tool.name,
+      nameNumbers: new Map(words(tool.name).map((word) => [stem(word), isPlural(word)])),
+      serverIndex: serverNames.indexOf(tool.server),
+    }));
+    this.vocabulary = vocabulary;
+    this.vocabularyTrigrams = undefined;
   }
 
-  /** Replaces the indexed tools. */
-  reset(tools: readonly IndexedTool[]): void {
-    this.search = ToolIndex.build(tools);
-  }
-
+  /** How many tools are indexed. */
   get size(): number {
-    return this.search.documentCount;
+    return this.entries.length;
   }
 
-  /** The best `limit` matches for `query`, best first. */
+  private thesaurus(): Thesaurus | null {
+    return this.givenThesaurus === undefined ? wordNetThesaurus() : this.givenThesaurus;
+  }
+
+  /** The query's words, each with the stems that may stand for it, then its adjacent pairs. */
+  private concepts(query: string): Concept[] {
+    const terms = queryTerms(query);
+    const known = this.byTool.postings;
+    const typed = new Set(terms.map((term) => stem(term.word)));
+    const concepts: Concept[] = [];
+    const done = new Set<string>();
+    for (const term of [...terms].sort((a, b) => b.weight - a.weight)) {
+      const stemmed = stem(term.word);
+      if (done.has(stemmed)) continue;
+      done.add(stemmed);
+      const alternatives = new Map<string, number>();
+      const offer = (candidate: string, weight: number): void => {
+        if (typed.has(candidate) || !known.has(candidate)) return;
+        alternatives.set(candidate, Math.max(alternatives.get(candidate) ?? 0, weight));
+      };
+      // The kind of a value ("file" for notes.txt) is meant literally: no synonyms.
+      if (term.kind !== true)
+        for (const related of this.thesaurus()?.related(term.word) ?? []) offer(stem(related), this.weights.related);
+      if (!known.has(stemmed) && term.word.length >= 4) {
+        const grams = trigrams(term.word);
+        this.vocabularyTrigrams ??= [...this.vocabulary].map(([word, wordStem]) => [trigrams(word), wordStem] as const);
+        for (const [wordGrams, wordStem] of this.vocabularyTrigrams) {
+          const similarity = dice(grams, wordGrams);
+          if (similarity >= this.weights.trigramMin) offer(wordStem, this.weights.trigram * similarity);
+        }
+      }
+      concepts.push({ word: term.word, stem: stemmed, weight: term.weight, alternatives: [...alternatives] });
+    }
+    const ordinary = terms.filter((term) => term.weight === 1).map((term) => stem(term.word));
+    for (let i = 0; i + 1 < ordinary.length; i++) {
+      const pair = pairKey(ordinary[i] as string, ordinary[i + 1] as string);
+      if (known.has(pair)) concepts.push({ word: pair, stem: pair, weight: this.weights.pair, alternatives: [] });
+    }
+    return concepts;
+  }
+
+  /** A concept's score in one document: its own stem (plus `extra`), or its best alternative. */
+  private conceptScore(bm25: Bm25, concept: Concept, index: number, extra = 0): number {
+    let best = bm25.score(concept.stem, index, extra);
+    for (const [term, weight] of concept.alternatives) best = Math.max(best, weight * bm25.score(term, index));
+    return concept.weight * best;
+  }
+
+  /** The best `limit` matches for `query`, best first (ties by server, then tool name); none for unknown words. */
   query(query: string, limit = 5): ToolMatch[] {
-    return this.search
-      .search(query)
-      .slice(0, limit)
-      .map((hit) => ({ server: hit.server as string, tool: hit.tool as string, score: hit.score }));
+    const concepts = this.concepts(query);
+    const candidates = new Set<number>();
+    for (const concept of concepts)
+      for (const term of [concept.stem, ...concept.alternatives.map(([alternative]) => alternative)])
+        for (const index of this.byTool.postings.get(term) ?? []) candidates.add(index);
+    const serverScores = new Map<number, number>();
+    const serverScore = (serverIndex: number): number => {
+      let score = serverScores.get(serverIndex);
+      if (score === undefined) {
+        score = concepts.reduce((sum, concept) => sum + this.conceptScore(this.byServer, concept, serverIndex), 0);
+        serverScores.set(serverIndex, score);
+      }
+      return score;
+    };
+    const matches: ToolMatch[] = [];
+    for (const index of candidates) {
+      const entry = this.entries[index] as Entry;
+      let score = 0;
+      for (const concept of concepts) {
+        const agrees = entry.nameNumbers.get(concept.stem) === isPlural(concept.word);
+        score += this.conceptScore(this.byTool, concept, index, agrees ? this.weights.nameAgreement : 0);
+      }
+      if (score <= 0) continue;
+      if (this.weights.server > 0) score += this.weights.server * serverScore(entry.serverIndex);
+      matches.push({ server: entry.server, tool: entry.tool, score });
+    }
+    matches.sort((a, b) => b.score - a.score || a.server.localeCompare(b.server) || a.tool.localeCompare(b.tool));
+    return matches.slice(0, limit);
   }
 }
