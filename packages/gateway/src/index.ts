@@ -35,3 +35,12 @@ export { compileAccessLists, type AccessLists, type AccessPolicy } from './gatew
 export { assignNames, namespacedName, MAX_NAME } from './gateway/names.js';
 export { ToolIndex, type IndexedTool, type ToolMatch } from './gateway/tool-index.js';
 export { Downstream, type DownstreamOptions, type DownstreamState } from './gateway/downstream.js';
+export { serveDirectStdio, type PassthroughHandle } from './gateway/serve-direct.js';
+export { StdioPassthrough, type StdioPassthroughOptions } from './gateway/passthrough.js';
+export {
+  RelayDownstream,
+  type RelayDownstreamOptions,
+  type RelayFront,
+  type RelayState,
+} from './gateway/relay-downstream.js';
+export { CallRecorder, gatewayMetrics, type GatewayMetrics, type RelayedCall } from './gateway/call-record.js';

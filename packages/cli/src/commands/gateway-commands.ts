@@ -15,6 +15,7 @@ import {
   DEFAULT_CONFIG_FILE,
   isGatewayError,
   registrySource,
+  serveDirectStdio,
   type GatewayOptions,
   type ServerSource,
 } from '@mcp-factory/gateway';
@@ -99,6 +100,17 @@ async function runGateway(argv: readonly string[], context: CommandContext): Pro
   const { stdin, stdout } = context;
   if (!(stdin instanceof Readable) || !(stdout instanceof Writable)) {
     throw new Error('the gateway needs Node streams for stdin and stdout');
+  }
+  if (serveApp.transport === 'stdio') {
+    // --expose direct over a stdio server: the frame relay, no SDK round per message.
+    const passthrough = serveDirectStdio(gateway, { input: stdin, output: stdout });
+    if (passthrough !== undefined) {
+      gateway.app.logger.info({ expose: 'direct', relay: 'passthrough' }, 'gateway serving on stdio');
+      await Promise.race([passthrough.closed, stopRequested(context)]);
+      await passthrough.close();
+      await gateway.close();
+      return 0;
+    }
   }
   const handle = await serve(
     gateway.app,
