@@ -35,7 +35,8 @@ export { compileAccessLists, type AccessLists, type AccessPolicy } from './gatew
 export { assignNames, namespacedName, MAX_NAME } from './gateway/names.js';
 export { ToolIndex, type IndexedTool, type ToolMatch } from './gateway/tool-index.js';
 export { Downstream, type DownstreamOptions, type DownstreamState } from './gateway/downstream.js';
-export { serveDirectStdio, type PassthroughHandle } from './gateway/serve-direct.js';
+export { serveDirectStdio, serveDirectHttpRelay, type PassthroughHandle } from './gateway/serve-direct.js';
+export { HttpRelay, serveDirectHttp, type HttpRelayOptions, type DirectHttpHandle } from './gateway/http-relay.js';
 export { StdioPassthrough, type StdioPassthroughOptions } from './gateway/passthrough.js';
 export {
   RelayDownstream,

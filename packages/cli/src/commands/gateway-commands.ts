@@ -15,6 +15,7 @@ import {
   DEFAULT_CONFIG_FILE,
   isGatewayError,
   registrySource,
+  serveDirectHttpRelay,
   serveDirectStdio,
   type GatewayOptions,
   type ServerSource,
@@ -108,6 +109,18 @@ async function runGateway(argv: readonly string[], context: CommandContext): Pro
       gateway.app.logger.info({ expose: 'direct', relay: 'passthrough' }, 'gateway serving on stdio');
       await Promise.race([passthrough.closed, stopRequested(context)]);
       await passthrough.close();
+      await gateway.close();
+      return 0;
+    }
+  }
+  if (serveApp.transport === 'http') {
+    // --expose direct over a stdio server, stateless: the HTTP relay, no SDK round per request.
+    const { transport: _transport, ...httpOptions } = serveApp;
+    const relay = await serveDirectHttpRelay(gateway, httpOptions);
+    if (relay !== undefined) {
+      gateway.app.logger.info({ url: relay.url, expose: 'direct', relay: 'http' }, 'server started');
+      await stopRequested(context);
+      await relay.close();
       await gateway.close();
       return 0;
     }

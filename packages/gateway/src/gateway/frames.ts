@@ -22,7 +22,17 @@ const HEAD_ID = /^\{"jsonrpc":"2\.0","id":(-?\d+|"(?:[^"\\]|\\.)*"),"(?:result|e
 
 /** What a server's line is, as far as routing goes. */
 export type ServerFrame =
-  { kind: 'response'; id: JsonRpcId; error: boolean } | { kind: 'other' } | { kind: 'batch' } | { kind: 'invalid' };
+  | {
+      kind: 'response';
+      id: JsonRpcId;
+      error: boolean;
+      /** Where the id token sits in the line (start, end); -1 when the line had to be parsed. */
+      idStart: number;
+      idEnd: number;
+    }
+  | { kind: 'other' }
+  | { kind: 'batch' }
+  | { kind: 'invalid' };
 
 function parseId(token: string): JsonRpcId {
   return token.startsWith('"') ? (JSON.parse(token) as string) : Number(token);
@@ -35,12 +45,22 @@ function parseId(token: string): JsonRpcId {
 export function peekServerFrame(line: string): ServerFrame {
   if (line.startsWith('{"result":') || line.startsWith('{"error":')) {
     const tail = TAIL_ID.exec(line);
-    if (tail?.[1] !== undefined) return { kind: 'response', id: parseId(tail[1]), error: line.startsWith('{"error":') };
+    if (tail?.[1] !== undefined) {
+      const idStart = tail.index + 6; // after `,"id":`
+      return {
+        kind: 'response',
+        id: parseId(tail[1]),
+        error: line.startsWith('{"error":'),
+        idStart,
+        idEnd: idStart + tail[1].length,
+      };
+    }
   } else if (line.startsWith('{"jsonrpc":"2.0","id":')) {
     const head = HEAD_ID.exec(line);
     if (head?.[1] !== undefined) {
       const id = parseId(head[1]);
-      return { kind: 'response', id, error: head[0].endsWith('"error":') };
+      const idStart = 22; // after `{"jsonrpc":"2.0","id":`
+      return { kind: 'response', id, error: head[0].endsWith('"error":'), idStart, idEnd: idStart + head[1].length };
     }
   }
   let parsed: unknown;
@@ -54,8 +74,14 @@ export function peekServerFrame(line: string): ServerFrame {
   const message = parsed as Record<string, unknown>;
   const id = message.id;
   if (message.method === undefined && (typeof id === 'number' || typeof id === 'string'))
-    return { kind: 'response', id, error: message.error !== undefined };
+    return { kind: 'response', id, error: message.error !== undefined, idStart: -1, idEnd: -1 };
   return { kind: 'other' };
+}
+
+/** The response `line` with its id replaced by `id` (spliced when its place is known, else re-serialized). */
+export function withId(line: string, frame: Extract<ServerFrame, { kind: 'response' }>, id: JsonRpcId | null): string {
+  if (frame.idStart >= 0) return `${line.slice(0, frame.idStart)}${JSON.stringify(id)}${line.slice(frame.idEnd)}`;
+  return JSON.stringify({ ...(JSON.parse(line) as object), id });
 }
 
 /**

@@ -34,11 +34,49 @@ export interface StdioPassthroughOptions {
   readonly recorder: CallRecorder;
 }
 
-interface Pending {
+/** A request in flight, as the relays track it. */
+export interface Pending {
   readonly method: string;
+  /** `performance.now()` when it was forwarded. */
   readonly started: number;
   readonly tool?: string;
+  /** The call's arguments, kept only when calls are journaled. */
   readonly args?: unknown;
+}
+
+/** Records a `tools/call` from its response line (parsed only when journaling or on a JSON-RPC error). */
+export function recordToolCall(
+  recorder: CallRecorder,
+  server: string,
+  id: JsonRpcId,
+  pending: Pending,
+  line: string,
+  isErrorResponse: boolean,
+): void {
+  const toolError = !isErrorResponse && reportsToolError(line);
+  let result: unknown;
+  let error: { code: string; message: string } | undefined;
+  if (recorder.journaling || isErrorResponse) {
+    const message = JSON.parse(line) as { result?: unknown; error?: { code?: number; message?: string } };
+    result = message.result;
+    if (message.error !== undefined)
+      error = { code: `JSONRPC_${String(message.error.code)}`, message: message.error.message ?? '' };
+  }
+  if (toolError) {
+    const content = (result as { content?: { type?: string; text?: string }[] } | undefined)?.content;
+    error = { code: 'TOOL_FAILED', message: content?.find((block) => block.type === 'text')?.text ?? '' };
+  }
+  recorder.record({
+    server,
+    tool: pending.tool ?? '',
+    requestId: String(id),
+    startedAt: Math.round(performance.timeOrigin + pending.started),
+    durationMs: performance.now() - pending.started,
+    status: isErrorResponse || toolError ? 'error' : 'ok',
+    ...(pending.args === undefined ? {} : { args: pending.args }),
+    ...(result === undefined ? {} : { result }),
+    ...(error === undefined ? {} : { error }),
+  });
 }
 
 const LOG_LEVELS = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'];
@@ -244,31 +282,7 @@ export class StdioPassthrough implements RelayFront {
   }
 
   #recordCall(id: JsonRpcId, pending: Pending, line: string, isErrorResponse: boolean): void {
-    const recorder = this.#options.recorder;
-    const toolError = !isErrorResponse && reportsToolError(line);
-    let result: unknown;
-    let error: { code: string; message: string } | undefined;
-    if (recorder.journaling || isErrorResponse) {
-      const message = JSON.parse(line) as { result?: unknown; error?: { code?: number; message?: string } };
-      result = message.result;
-      if (message.error !== undefined)
-        error = { code: `JSONRPC_${String(message.error.code)}`, message: message.error.message ?? '' };
-    }
-    if (toolError) {
-      const content = (result as { content?: { type?: string; text?: string }[] } | undefined)?.content;
-      error = { code: 'TOOL_FAILED', message: content?.find((block) => block.type === 'text')?.text ?? '' };
-    }
-    recorder.record({
-      server: this.#server,
-      tool: pending.tool ?? '',
-      requestId: String(id),
-      startedAt: Math.round(performance.timeOrigin + pending.started),
-      durationMs: performance.now() - pending.started,
-      status: isErrorResponse || toolError ? 'error' : 'ok',
-      ...(pending.args === undefined ? {} : { args: pending.args }),
-      ...(result === undefined ? {} : { result }),
-      ...(error === undefined ? {} : { error }),
-    });
+    recordToolCall(this.#options.recorder, this.#server, id, pending, line, isErrorResponse);
   }
 
   serverGone(reason: string): void {

@@ -6,6 +6,7 @@
  * @module
  */
 import type { Gateway } from './gateway.js';
+import { serveDirectHttp, type DirectHttpHandle, type DirectHttpOptions } from './http-relay.js';
 import { StdioPassthrough } from './passthrough.js';
 
 /** A running passthrough. */
@@ -33,4 +34,19 @@ export function serveDirectStdio(
   sink.front = passthrough;
   passthrough.start();
   return { closed: passthrough.closed, close: () => passthrough.close() };
+}
+
+/**
+ * Serves the gateway's one stdio server over stateless Streamable HTTP as a relay (./http-relay.ts).
+ * Undefined when the gateway is not in direct mode over a stdio server, or when sessions are asked
+ * for (`mode: 'stateful'`: the SDK-served app keeps serving those).
+ */
+export async function serveDirectHttpRelay(
+  gateway: Gateway,
+  options: DirectHttpOptions,
+): Promise<DirectHttpHandle | undefined> {
+  if (options.mode === 'stateful') return undefined;
+  const downstream = gateway.relayDownstream();
+  if (downstream === undefined) return undefined;
+  return serveDirectHttp(gateway.app, { downstream, access: gateway.access, recorder: gateway.recorder }, options);
 }
