@@ -56,7 +56,19 @@ interface HttpPending extends Pending {
   /** The client's progress token, when it asked for progress. */
   readonly progressToken?: string | number;
   readonly sse: boolean;
+  /** A 2026-07-28 request: its result must say `resultType`. */
+  readonly modern: boolean;
   streaming: boolean;
+}
+
+/**
+ * A 2025-era server's result as a 2026-07-28 client needs it: with `resultType` (absent means
+ * complete only for earlier revisions).
+ */
+function completeResult(body: string): string {
+  const message = JSON.parse(body) as { result?: Record<string, unknown> };
+  if (message.result === undefined || message.result.resultType !== undefined) return body;
+  return JSON.stringify({ ...message, result: { resultType: 'complete', ...message.result } });
 }
 
 /** Options of {@link HttpRelay}. */
@@ -175,6 +187,7 @@ export class HttpRelay implements RelayFront {
       res,
       clientId: id,
       sse: accept.includes('text/event-stream'),
+      modern: header(req, 'mcp-protocol-version') === MODERN,
       streaming: false,
       ...(tool === undefined ? {} : { tool }),
       ...(args === undefined ? {} : { args }),
@@ -261,6 +274,7 @@ export class HttpRelay implements RelayFront {
           recordToolCall(this.#options.recorder, this.#server, pending.clientId, pending, line, frame.error);
         let body = withId(line, frame, pending.clientId);
         if (pending.method === 'tools/list' && !frame.error) body = this.#filteredList(body);
+        if (pending.modern && !frame.error) body = completeResult(body);
         if (pending.streaming) {
           pending.res.end(`event: message\ndata: ${body}\n\n`);
         } else sendBody(pending.res, 200, body);
