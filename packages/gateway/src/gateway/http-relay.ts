@@ -367,6 +367,29 @@ export class HttpRelay implements RelayFront {
   }
 }
 
+/** The request body as text, or undefined once it outgrew `maxBytes` (the rest is drained). */
+function readBody(req: IncomingMessage, maxBytes: number): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        req.off('data', onData);
+        req.resume();
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () =>
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8')),
+    );
+    req.once('error', reject);
+  });
+}
+
 /** Options of {@link serveDirectHttp}: the runtime's HTTP front options. */
 export type DirectHttpOptions = ServeHttpOptions;
 
@@ -418,18 +441,8 @@ export async function serveDirectHttp(
       });
       return;
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > maxBodyBytes) {
-        tooLarge = true;
-        break;
-      }
-      chunks.push(chunk);
-    }
-    if (tooLarge) {
+    const raw = await readBody(req, maxBodyBytes);
+    if (raw === undefined) {
       sendJsonRpcError(res, 413, -32600, `Request body too large: at most ${maxBodyBytes} bytes.`, null, {
         connection: 'close',
       });
@@ -437,7 +450,7 @@ export async function serveDirectHttp(
     }
     let body: unknown;
     try {
-      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      body = JSON.parse(raw);
     } catch {
       sendJsonRpcError(res, 400, -32700, 'Parse error: the request body is not valid JSON.');
       return;
