@@ -135,6 +135,17 @@ describe('gateway --http --expose direct (stateless relay)', () => {
     );
   });
 
+  it('counts relayed calls in /metrics under the downstream server and tool', async () => {
+    await rawPost(
+      server.url!,
+      { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'echo', arguments: { text: 'count me' } } },
+      { 'mcp-protocol-version': '2025-06-18' },
+    );
+    const metrics = await (await fetch(new URL('/metrics', server.url))).text();
+    expect(metrics).toMatch(/mcp_gateway_calls_total\{server="relay",tool="echo",status="ok"\} [1-9]/);
+    expect(metrics).toMatch(/mcp_tool_calls_total\{tool="echo",status="ok"\} [1-9]/);
+  });
+
   it('refuses a foreign Host and a foreign Origin', async () => {
     const ping = { jsonrpc: '2.0', id: 1, method: 'ping' };
     expect((await rawPost(server.url!, ping, {})).status).toBe(200);
