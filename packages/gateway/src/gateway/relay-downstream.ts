@@ -15,8 +15,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { getDefaultEnvironment } from '@modelcontextprotocol/client/stdio';
-
 import { describeExit, killGroup, type ChildExit } from '../dev/child.js';
 import type { DownstreamEvent } from './downstream.js';
 import { GatewayError, GatewayErrorCode } from './errors.js';
@@ -58,6 +56,45 @@ export interface RelayDownstreamOptions {
 
 /** Lifecycle state of a {@link RelayDownstream}. */
 export type RelayState = 'stopped' | 'starting' | 'ready' | 'backoff' | 'failed';
+
+/**
+ * The variables a downstream inherits from the gateway's environment (besides its configured env):
+ * the same short list the SDK's stdio client passes, so a server sees the same environment on
+ * either path. Kept here rather than imported, so a gateway start does not load the SDK client.
+ */
+const INHERITED_ENV =
+  process.platform === 'win32'
+    ? [
+        'APPDATA',
+        'COMSPEC',
+        'HOMEDRIVE',
+        'HOMEPATH',
+        'LOCALAPPDATA',
+        'PATH',
+        'PATHEXT',
+        'PROCESSOR_ARCHITECTURE',
+        'PROGRAMDATA',
+        'PROGRAMFILES',
+        'PROGRAMFILES(X86)',
+        'PROGRAMW6432',
+        'SYSTEMDRIVE',
+        'SYSTEMROOT',
+        'TEMP',
+        'USERNAME',
+        'USERPROFILE',
+        'WINDIR',
+      ]
+    : ['HOME', 'LOGNAME', 'PATH', 'SHELL', 'TERM', 'USER'];
+
+function inheritedEnvironment(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const key of INHERITED_ENV) {
+    const value = process.env[key];
+    // Exported shell functions (`() { …`) are not passed on.
+    if (value !== undefined && !value.startsWith('()')) env[key] = value;
+  }
+  return env;
+}
 
 /** Prefix of the ids of the gateway's own requests to the downstream. */
 export const INTERNAL_ID_PREFIX = 'mcp-factory-gateway#';
@@ -172,7 +209,7 @@ export class RelayDownstream {
     this.#stderrFd ??= openSync(this.logFile, 'a');
     const child = spawn(spec.command, [...spec.args], {
       cwd: spec.cwd,
-      env: { ...getDefaultEnvironment(), ...spec.env },
+      env: { ...inheritedEnvironment(), ...spec.env },
       stdio: ['pipe', 'pipe', this.#stderrFd],
       detached: true,
     });
