@@ -106,3 +106,29 @@ describe('gateway --expose direct over stdio (passthrough)', () => {
     expect(record?.exchanges?.[0]).toMatchObject({ upstream: 'relay', url: 'mcp://relay/echo', status: 200 });
   });
 });
+
+describe('gateway --expose direct over stdio: idle stop', () => {
+  let gw: StdioConnection;
+  const logs: string[] = [];
+  beforeAll(async () => {
+    const { dir, config } = await gatewayDir({ relay: { command: process.execPath, args: [RELAY] } });
+    gw = await startGateway(dir, ['--config', config, '--expose', 'direct', '--idle-ms', '300']);
+    gw.client.setNotificationHandler('notifications/message', (notification) => {
+      logs.push(String(notification.params.data));
+    });
+  });
+  afterAll(async () => gw?.close());
+
+  it('stops an idle server and starts it again, session intact, on the next call', async () => {
+    const first = JSON.parse(textOf(await gw.client.callTool({ name: 'pid', arguments: {} }))) as { pid: number };
+    await eventually(
+      async () => logs.some((line) => /server "relay" idle for 300 ms; stopped/.test(line)),
+      'idle stop',
+    );
+    const second = JSON.parse(textOf(await gw.client.callTool({ name: 'pid', arguments: {} }))) as { pid: number };
+    expect(second.pid).not.toBe(first.pid);
+    expect(textOf(await gw.client.callTool({ name: 'echo', arguments: { text: 'still here' } }))).toBe(
+      'echo: still here',
+    );
+  });
+});
