@@ -104,6 +104,10 @@ describe('gateway --expose direct over stdio (passthrough)', () => {
     }
     expect(record).toMatchObject({ method: 'tools/call', name: 'echo', status: 'ok' });
     expect(record?.exchanges?.[0]).toMatchObject({ upstream: 'relay', url: 'mcp://relay/echo', status: 200 });
+    const records = [];
+    for await (const item of readJournal(join(dir, 'journal'))) records.push(item);
+    const cancelled = records.find((r) => r.name === 'wait_for_cancel');
+    expect(cancelled).toMatchObject({ status: 'error', error: { code: 'CANCELLED' } });
   });
 });
 

@@ -181,6 +181,7 @@ export class StdioPassthrough implements RelayFront {
     if (typeof method !== 'string') return true; // a response to a server→client request
     if (id === undefined) {
       if (method === 'notifications/initialized') this.#initializedSeen = true;
+      else if (method === 'notifications/cancelled') this.#cancelled(message.params?.requestId);
       return true;
     }
     if (typeof id !== 'string' && typeof id !== 'number') return true;
@@ -221,6 +222,25 @@ export class StdioPassthrough implements RelayFront {
     }
     this.#pending.set(id, { method, started });
     return true;
+  }
+
+  /** A request the client cancelled gets no response: it is no longer in flight (and is recorded as cancelled). */
+  #cancelled(requestId: unknown): void {
+    if (typeof requestId !== 'string' && typeof requestId !== 'number') return;
+    const pending = this.#pending.get(requestId);
+    if (pending === undefined) return;
+    this.#pending.delete(requestId);
+    if (pending.method === 'tools/call')
+      this.#options.recorder.record({
+        server: this.#server,
+        tool: pending.tool ?? '',
+        requestId: String(requestId),
+        startedAt: Math.round(performance.timeOrigin + pending.started),
+        durationMs: performance.now() - pending.started,
+        status: 'error',
+        ...(pending.args === undefined ? {} : { args: pending.args }),
+        error: { code: 'CANCELLED', message: 'cancelled by the client' },
+      });
   }
 
   /** The server is given up on: every request just routed gets an error at once. */

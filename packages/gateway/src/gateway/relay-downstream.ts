@@ -55,7 +55,7 @@ export interface RelayDownstreamOptions {
 }
 
 /** Lifecycle state of a {@link RelayDownstream}. */
-export type RelayState = 'stopped' | 'starting' | 'ready' | 'backoff' | 'failed';
+export type RelayState = 'stopped' | 'starting' | 'ready' | 'stopping' | 'backoff' | 'failed';
 
 /**
  * The variables a downstream inherits from the gateway's environment (besides its configured env):
@@ -316,14 +316,16 @@ export class RelayDownstream {
       pending.reject(new GatewayError(GatewayErrorCode.Unavailable, `server "${this.name}" exited`, this.name));
     }
     this.#internal.clear();
+    if (this.#stopping || this.#closed) {
+      this.state = 'stopped';
+      // An intentional stop (idle, or the front closing) had nothing in flight that still matters;
+      // frames sent while it stopped wait in the queue for the next process.
+      if (!this.#closed && this.#queue.length > 0) this.#start();
+      return;
+    }
     // What was queued for this process goes nowhere: the front answers every request in flight.
     this.#queue = [];
     const wasStarting = this.state === 'starting';
-    if (this.#stopping || this.#closed) {
-      this.state = 'stopped';
-      this.#front?.serverGone(`server "${this.name}" stopped`);
-      return;
-    }
     if (Date.now() - this.#readyAt > 60_000 && !wasStarting) this.crashes = 0;
     this.crashes += 1;
     const how = `exited (${describeExit(exit)})`;
@@ -379,6 +381,7 @@ export class RelayDownstream {
       if (this.state !== 'failed') this.state = 'stopped';
       return;
     }
+    this.state = 'stopping';
     child.stdin?.end();
     const pid = child.pid;
     if (pid !== undefined) killGroup(pid, 'SIGTERM');
