@@ -9,6 +9,7 @@
 //    same server behind mcp-proxy and supergateway --stateful, in the same run;
 //  - scale: 50 configured servers, spawn → first tools/list, and the gateway's RSS.
 // A benchmark, not a test: exits 0 whether goals hold or not, 1 only when it could not measure.
+import { Buffer } from 'node:buffer';
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import os from 'node:os';
