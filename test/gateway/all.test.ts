@@ -143,4 +143,39 @@ describe('gateway over HTTP', () => {
     });
     expect([403, 421]).toContain(status);
   });
+
+  it('counts each call in /metrics under the downstream server and tool it reached', async () => {
+    const connection = await connectHttp(server.url!);
+    try {
+      await connection.client.callTool({ name: 'alpha__echo', arguments: { text: 'count me' } });
+    } finally {
+      await connection.close();
+    }
+    const metrics = await (await fetch(new URL('/metrics', server.url))).text();
+    expect(metrics).toMatch(/mcp_gateway_calls_total\{server="alpha",tool="echo",status="ok"\} [1-9]/);
+  });
+});
+
+describe('gateway --expose meta over HTTP', () => {
+  let server: ServerProcess;
+  beforeAll(async () => {
+    const { dir } = await gatewayDir({ alpha: fixtureEntry('alpha') });
+    server = await startHttpGateway(dir, []);
+  });
+  afterAll(async () => server?.stop());
+
+  it('counts a call_tool under the server and tool it reached, not as call_tool', async () => {
+    const connection = await connectHttp(server.url!);
+    try {
+      const result = await connection.client.callTool({
+        name: 'call_tool',
+        arguments: { server: 'alpha', tool: 'echo', arguments: { text: 'via meta' } },
+      });
+      expect(textOf(result)).toBe('alpha: via meta');
+    } finally {
+      await connection.close();
+    }
+    const metrics = await (await fetch(new URL('/metrics', server.url))).text();
+    expect(metrics).toMatch(/mcp_gateway_calls_total\{server="alpha",tool="echo",status="ok"\} [1-9]/);
+  });
 });

@@ -43,3 +43,13 @@ export {
 } from './gateway/tool-index.js';
 export { thesaurusFromLists, wordNetThesaurus, type Thesaurus } from './gateway/search-thesaurus.js';
 export { Downstream, type DownstreamOptions, type DownstreamState } from './gateway/downstream.js';
+export { serveDirectStdio, serveDirectHttpRelay, type PassthroughHandle } from './gateway/serve-direct.js';
+export { HttpRelay, serveDirectHttp, type HttpRelayOptions, type DirectHttpHandle } from './gateway/http-relay.js';
+export { StdioPassthrough, type StdioPassthroughOptions } from './gateway/passthrough.js';
+export {
+  RelayDownstream,
+  type RelayDownstreamOptions,
+  type RelayFront,
+  type RelayState,
+} from './gateway/relay-downstream.js';
+export { CallRecorder, gatewayMetrics, type GatewayMetrics, type RelayedCall } from './gateway/call-record.js';

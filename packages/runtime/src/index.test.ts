@@ -80,6 +80,7 @@ const ROOT_EXPORTS = [
   'completable',
   'composePolicies',
   'createHttpListener',
+  'createHttpSecurity',
   'createLogger',
   'createServer',
   'createUpstreamClient',

@@ -135,6 +135,8 @@ export {
   type HttpSecuritySettings,
 } from './security/config.js';
 export type { HttpSecurityOptions } from './security/front.js';
+// The HTTP front's security steps, for fronts built outside the runtime (the gateway's direct HTTP relay).
+export { createHttpSecurity, type HttpSecurity, type Admission } from './security/front.js';
 export { createAuthenticator, type Authenticator, type AuthenticatorOptions } from './security/auth.js';
 export { AuthFailure, type AuthFailureKind } from './security/auth-failure.js';
 export { constantTimeEqual } from './security/static-tokens.js';

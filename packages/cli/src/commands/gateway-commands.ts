@@ -15,6 +15,8 @@ import {
   DEFAULT_CONFIG_FILE,
   isGatewayError,
   registrySource,
+  serveDirectHttpRelay,
+  serveDirectStdio,
   type GatewayOptions,
   type ServerSource,
 } from '@mcp-factory/gateway';
@@ -99,6 +101,29 @@ async function runGateway(argv: readonly string[], context: CommandContext): Pro
   const { stdin, stdout } = context;
   if (!(stdin instanceof Readable) || !(stdout instanceof Writable)) {
     throw new Error('the gateway needs Node streams for stdin and stdout');
+  }
+  if (serveApp.transport === 'stdio') {
+    // --expose direct over a stdio server: the frame relay, no SDK round per message.
+    const passthrough = serveDirectStdio(gateway, { input: stdin, output: stdout });
+    if (passthrough !== undefined) {
+      gateway.app.logger.info({ expose: 'direct', relay: 'passthrough' }, 'gateway serving on stdio');
+      await Promise.race([passthrough.closed, stopRequested(context)]);
+      await passthrough.close();
+      await gateway.close();
+      return 0;
+    }
+  }
+  if (serveApp.transport === 'http') {
+    // --expose direct over a stdio server, stateless: the HTTP relay, no SDK round per request.
+    const { transport: _transport, ...httpOptions } = serveApp;
+    const relay = await serveDirectHttpRelay(gateway, httpOptions);
+    if (relay !== undefined) {
+      gateway.app.logger.info({ url: relay.url, expose: 'direct', relay: 'http' }, 'server started');
+      await stopRequested(context);
+      await relay.close();
+      await gateway.close();
+      return 0;
+    }
   }
   const handle = await serve(
     gateway.app,

@@ -24,12 +24,14 @@ import type { CallToolResult, Tool } from '@modelcontextprotocol/client';
 import type { ServerContext } from '@modelcontextprotocol/server';
 
 import { compileAccessLists, type AccessLists, type AccessPolicy } from './access-lists.js';
+import { CallRecorder } from './call-record.js';
 import { Downstream, type DownstreamEvent, type RequestBounds } from './downstream.js';
 import { GatewayError, GatewayErrorCode } from './errors.js';
 import { registerExposedLists } from './exposed-lists.js';
 import type { FactoryToolsOptions } from './factory-tools.js';
 import { installedServers } from './install.js';
 import { compactSchema, metaTools } from './meta-tools.js';
+import { RelayDownstream } from './relay-downstream.js';
 import type { ServerSource, ServerSpec } from './server-source.js';
 import { ToolIndex, type ToolMatch } from './tool-index.js';
 
@@ -106,6 +108,15 @@ export interface Gateway {
   relaying<T>(context: ServerContext, work: () => Promise<T>): Promise<T>;
   /** Adds (or replaces) a server at run time (install_server). */
   addServer(spec: ServerSpec): void;
+  /** The compiled allow/deny lists. */
+  readonly access: AccessPolicy;
+  /** Records relayed calls (journal, metrics labelled by server and tool). */
+  readonly recorder: CallRecorder;
+  /**
+   * `--expose direct` over a stdio server: that server as a byte relay for the passthrough fronts
+   * (./passthrough.ts, ./http-relay.ts); undefined in other modes or for an HTTP server.
+   */
+  relayDownstream(onEvent?: (event: DownstreamEvent) => void): RelayDownstream | undefined;
   /** Called with a description whenever a catalog changed (fronts send list_changed). */
   onChange(listener: () => void): () => void;
   close(): Promise<void>;
@@ -132,6 +143,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const instances = new Set<McpServer>();
   /** Request contexts of the direct-mode calls in flight, oldest first. */
   const activeCalls: ServerContext[] = [];
+  let recorder: CallRecorder | undefined;
 
   const notify = (server: string): void => {
     known.delete(server);
@@ -304,13 +316,39 @@ export function createGateway(options: GatewayOptions): Gateway {
           server,
         );
       }
-      return target.callTool(tool, args, bounds);
+      const started = performance.now();
+      let status: 'ok' | 'error' = 'error';
+      try {
+        const result = await target.callTool(tool, args, bounds);
+        if (result.isError !== true) status = 'ok';
+        return result;
+      } finally {
+        gateway.recorder.count(server, tool, status, (performance.now() - started) / 1000);
+      }
     },
     async allTools(bounds = {}) {
       await loadAll(bounds);
       return [...known].flatMap(([server, tools]) => tools.map((tool) => ({ server, tool })));
     },
     addServer,
+    access,
+    get recorder() {
+      return (recorder ??= new CallRecorder(app.journal, app.metrics));
+    },
+    relayDownstream(onEvent) {
+      const only = [...downstreams.values()][0];
+      if (expose !== 'direct' || only === undefined || only.spec.kind !== 'stdio') return undefined;
+      return new RelayDownstream(only.spec, {
+        logDir,
+        ...(options.idleMs === undefined ? {} : { idleMs: options.idleMs }),
+        ...(options.startTimeoutMs === undefined ? {} : { startTimeoutMs: options.startTimeoutMs }),
+        ...(options.backoffMs === undefined ? {} : { backoffMs: options.backoffMs }),
+        onEvent: (event) => {
+          app.logger[event.level === 'warning' ? 'warn' : event.level]({ server: event.server }, event.message);
+          onEvent?.(event);
+        },
+      });
+    },
     async relaying<T>(context: ServerContext, work: () => Promise<T>): Promise<T> {
       activeCalls.push(context);
       try {
