@@ -31,6 +31,8 @@ export interface RuntimeCallInit {
   readonly uri: URL | undefined;
   /** URI template variables (resource templates only). */
   readonly variables: Variables | undefined;
+  /** Served by one of the runtime's own fronts: logs, metrics and journal may wait for the answer (`_after-answer.ts`). */
+  readonly answeredOnWire?: boolean;
 }
 
 /** A call made by `createServer`'s `createCall`. */
@@ -50,6 +52,8 @@ export class RuntimeCall implements Call {
   readonly abort: CallAbort;
   readonly uri: URL | undefined;
   readonly variables: Variables | undefined;
+  /** See {@link RuntimeCallInit.answeredOnWire}. */
+  readonly answeredOnWire: boolean;
   #link: NextTurnTask | undefined;
   #unlink: (() => void) | undefined;
 
@@ -66,6 +70,7 @@ export class RuntimeCall implements Call {
     this.logger = init.logger;
     this.uri = init.uri;
     this.variables = init.variables;
+    this.answeredOnWire = init.answeredOnWire === true;
   }
 
   /** Aborting it cancels the call; made on first use. */
@@ -117,4 +122,9 @@ export function callAbortOf(call: Call): Pick<CallAbort, 'aborted' | 'reason' | 
     abort: (reason?: unknown) => controller.abort(reason),
     onAbort: (listener) => signal.addEventListener('abort', () => listener(signal.reason), { once: true }),
   };
+}
+
+/** Whether `call`'s logs, metrics and journal record may be written after its answer (see `_after-answer.ts`). */
+export function defersBookkeeping(call: Call): boolean {
+  return call instanceof RuntimeCall && call.answeredOnWire;
 }

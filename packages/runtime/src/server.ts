@@ -27,6 +27,7 @@ import type {
 } from './define.js';
 import { ConfigError } from './errors.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
+import { flushAfterAnswer, isOnWire } from './_after-answer.js';
 import { CallAbort } from './call-abort.js';
 import { RuntimeCallContext } from './call-context.js';
 import { RuntimeCall } from './runtime-call.js';
@@ -250,6 +251,8 @@ export function createServer(options: ServerOptions): McpApp {
         );
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
+    // Bookkeeping of the last answered calls, before the journal is flushed and closed.
+    flushAfterAnswer();
     unregisterJournalCheck?.();
     closing ??= journal === undefined ? Promise.resolve() : ownsJournal ? journal.close() : journal.flush();
     return closing;
@@ -322,7 +325,7 @@ export function createServer(options: ServerOptions): McpApp {
     }
   }
 
-  function createCall(input: CallInput): Call {
+  function createCall(input: CallInput, answeredOnWire = false): Call {
     const { definition, sdk } = input;
     const kind = definition.kind === 'tool' ? 'tool' : definition.kind === 'prompt' ? 'prompt' : 'resource';
     const requestId = requestIdOf(sdk);
@@ -352,13 +355,20 @@ export function createServer(options: ServerOptions): McpApp {
       logger,
       uri: input.uri,
       variables: input.variables,
+      answeredOnWire,
     });
     call.followClientSignal(sdk.mcpReq.signal);
     return call;
   }
 
-  function register(server: McpServer, era: 'legacy' | 'modern', authInfo: AuthInfo | undefined): void {
-    const run = (input: Omit<CallInput, 'era'>): Promise<Outcome> => dispatch(createCall({ ...input, era }));
+  function register(
+    server: McpServer,
+    era: 'legacy' | 'modern',
+    authInfo: AuthInfo | undefined,
+    answeredOnWire: boolean,
+  ): void {
+    const run = (input: Omit<CallInput, 'era'>): Promise<Outcome> =>
+      dispatch(createCall({ ...input, era }, answeredOnWire));
     for (const tool of tools) {
       const registered = server.registerTool(
         tool.name,
@@ -441,7 +451,7 @@ export function createServer(options: ServerOptions): McpApp {
       },
       { capabilities, ...(options.instructions === undefined ? {} : { instructions: options.instructions }) },
     );
-    register(server, context.era, context.authInfo);
+    register(server, context.era, context.authInfo, isOnWire(context));
     if (options.resourceUpdates !== undefined) {
       attachResourceSubscriptions(server, context, options.resourceUpdates, logger);
     }
@@ -479,7 +489,7 @@ export function createServer(options: ServerOptions): McpApp {
     close,
     ...(options.resourceUpdates === undefined ? {} : { resourceUpdates: options.resourceUpdates }),
     dispatch,
-    createCall,
+    createCall: (input) => createCall(input),
     ...(shareKey === undefined ? {} : { shareKey }),
   };
 }
