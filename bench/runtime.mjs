@@ -9,8 +9,8 @@
 //       (typescript-sdk#2559), the runtime and the plain SDK.
 // Prints a table with the goals and writes bench/results/runtime-latest.json. A benchmark, not a
 // test: it exits 0 whether goals hold or not, and 1 only when it could not measure.
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -62,6 +62,25 @@ const GOALS = {
 };
 
 const log = (text) => process.stderr.write(`${text}\n`);
+
+// HTTP sections: the server under test runs on one core and this process (the load client) on the
+// other, the same for both servers, so that the client's CPU does not eat into the server's share
+// and compress the ratio. Needs taskset and at least 2 CPUs; otherwise nothing is pinned.
+const TASKSET = '/usr/bin/taskset';
+const PIN = existsSync(TASKSET) && os.cpus().length >= 2 ? { server: '1', client: '0' } : undefined;
+const PINNING =
+  PIN === undefined ? 'not pinned' : `server on CPU ${PIN.server}, load client on CPU ${PIN.client} (taskset)`;
+
+/** Pins this process (the HTTP load client) to its CPU; returns a function that restores the old affinity. */
+function pinClient() {
+  if (PIN === undefined) return () => undefined;
+  const before = execFileSync(TASKSET, ['-p', String(process.pid)], { encoding: 'utf8' })
+    .trim()
+    .split(/\s+/)
+    .at(-1);
+  execFileSync(TASKSET, ['-p', '-c', PIN.client, String(process.pid)], { stdio: 'ignore' });
+  return () => execFileSync(TASKSET, ['-p', before, String(process.pid)], { stdio: 'ignore' });
+}
 
 function percentile(samples, p) {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -207,7 +226,9 @@ async function stdioRun(journalDir) {
 
 /** Spawns an HTTP bench server; resolves once it printed its URL. */
 function startHttpServer(label, args, env) {
-  const child = spawn(process.execPath, args, { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [command, argv] =
+    PIN === undefined ? [process.execPath, args] : [TASKSET, ['-c', PIN.server, process.execPath, ...args]];
+  const child = spawn(command, argv, { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk) => {
@@ -465,31 +486,39 @@ async function main() {
     const [stdioRuntime, stdioPlain] = await stdioRun(join(work, 'journal-stdio'));
 
     log(
-      `(c) stateless HTTP: ${SETTINGS.httpRequests} requests per server, ${HTTP_INFLIGHT} in flight, alternating blocks…`,
+      `(c) stateless HTTP: ${SETTINGS.httpRequests} requests per server, ${HTTP_INFLIGHT} in flight, alternating blocks, ${PINNING}…`,
     );
-    const [httpRuntime, httpPlain] = await statelessRun(join(work, 'journal-http'));
+    const unpin = pinClient();
+    let httpRuntime;
+    let httpPlain;
+    let rss;
+    try {
+      [httpRuntime, httpPlain] = await statelessRun(join(work, 'journal-http'));
 
-    log(`(d) RSS over ${SETTINGS.rssCalls} HTTP calls: runtime stateless, runtime and plain SDK stateful JSON…`);
-    const rss = {
-      runtimeStateless: await rssRun(
-        'runtime stateless',
-        [join(HERE, 'runtime-server.mjs'), 'http'],
-        childEnv({ MCP_JOURNAL_DIR: join(work, 'journal-rss-1') }),
-        false,
-      ),
-      runtimeStatefulJson: await rssRun(
-        'runtime stateful JSON',
-        [join(HERE, 'runtime-server.mjs'), 'http', '--stateful-json'],
-        childEnv({ MCP_JOURNAL_DIR: join(work, 'journal-rss-2') }),
-        true,
-      ),
-      plainStatefulJson: await rssRun(
-        'plain SDK stateful JSON',
-        [join(HERE, 'plain-http.mjs'), '--stateful-json'],
-        childEnv(),
-        true,
-      ),
-    };
+      log(`(d) RSS over ${SETTINGS.rssCalls} HTTP calls: runtime stateless, runtime and plain SDK stateful JSON…`);
+      rss = {
+        runtimeStateless: await rssRun(
+          'runtime stateless',
+          [join(HERE, 'runtime-server.mjs'), 'http'],
+          childEnv({ MCP_JOURNAL_DIR: join(work, 'journal-rss-1') }),
+          false,
+        ),
+        runtimeStatefulJson: await rssRun(
+          'runtime stateful JSON',
+          [join(HERE, 'runtime-server.mjs'), 'http', '--stateful-json'],
+          childEnv({ MCP_JOURNAL_DIR: join(work, 'journal-rss-2') }),
+          true,
+        ),
+        plainStatefulJson: await rssRun(
+          'plain SDK stateful JSON',
+          [join(HERE, 'plain-http.mjs'), '--stateful-json'],
+          childEnv(),
+          true,
+        ),
+      };
+    } finally {
+      unpin();
+    }
 
     printTable(
       '(a) journal append, in process',
@@ -511,12 +540,14 @@ async function main() {
 
     const ratios = {
       stdioP50: stdioRuntime.p50Ms / stdioPlain.p50Ms,
+      stdioCpuPerCall: stdioRuntime.cpuPerCallMs / stdioPlain.cpuPerCallMs,
       statelessThroughput: httpRuntime.requestsPerS / httpPlain.requestsPerS,
+      statelessCpuPerRequest: httpRuntime.cpuPerRequestMs / httpPlain.cpuPerRequestMs,
       rssDriftStateless: rss.runtimeStateless.drift,
       rssDriftStatefulJson: rss.runtimeStatefulJson.drift,
     };
     printTable(
-      '(b)(c) runtime with every feature on vs the plain SDK, same run',
+      `(b)(c) runtime with every feature on vs the plain SDK, same run (HTTP: ${PINNING})`,
       ['metric', 'runtime', 'plain SDK', 'ratio', 'goal', ''],
       [
         [
@@ -592,7 +623,7 @@ async function main() {
       node: process.version,
       cpus: os.cpus().length,
       loadAverage: { before: loadBefore, after: loadAfter },
-      settings: { ...SETTINGS, journalInflight: JOURNAL_INFLIGHT, httpInflight: HTTP_INFLIGHT },
+      settings: { ...SETTINGS, journalInflight: JOURNAL_INFLIGHT, httpInflight: HTTP_INFLIGHT, httpPinning: PINNING },
       journal,
       stdio: { runtime: stdioRuntime, plain: stdioPlain },
       statelessHttp: { runtime: httpRuntime, plain: httpPlain },

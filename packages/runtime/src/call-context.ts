@@ -6,6 +6,7 @@
  */
 import type { AuthInfo, LoggingLevel, ServerContext } from '@modelcontextprotocol/server';
 
+import type { CallAbort } from './call-abort.js';
 import type { CallContext } from './define.js';
 import type { Logger } from './logger.js';
 import type { UpstreamExchange } from './upstream/exchange.js';
@@ -15,7 +16,8 @@ export interface CallContextInit {
   readonly requestId: string;
   readonly method: string;
   readonly name: string;
-  readonly signal: AbortSignal;
+  /** The call's cancellation; `signal` is its signal, made when the handler first reads it. */
+  readonly abort: CallAbort;
   readonly deadline: number;
   readonly era: 'legacy' | 'modern';
   readonly sdk: ServerContext;
@@ -30,10 +32,10 @@ export class RuntimeCallContext implements CallContext {
   readonly requestId: string;
   readonly method: string;
   readonly name: string;
-  readonly signal: AbortSignal;
   readonly deadline: number;
   readonly era: 'legacy' | 'modern';
   readonly mcp: ServerContext;
+  readonly #abort: CallAbort;
   readonly #logger: Logger;
   readonly #serverName: string;
   #log: Logger | undefined;
@@ -43,12 +45,16 @@ export class RuntimeCallContext implements CallContext {
     this.requestId = init.requestId;
     this.method = init.method;
     this.name = init.name;
-    this.signal = init.signal;
+    this.#abort = init.abort;
     this.deadline = init.deadline;
     this.era = init.era;
     this.mcp = init.sdk;
     this.#logger = init.logger;
     this.#serverName = init.serverName;
+  }
+
+  get signal(): AbortSignal {
+    return this.#abort.signal;
   }
 
   get authInfo(): AuthInfo | undefined {

@@ -1,5 +1,8 @@
-import { afterEach, describe, expect, test, vi } from 'vitest';
+import { spawnSync } from 'node:child_process';
 
+import { afterAll, beforeAll, afterEach, describe, expect, test, vi } from 'vitest';
+
+import { bundleFixture } from './__fixtures__/process.js';
 import { LOG_LEVELS, createLogger, isLogLevel } from './logger.js';
 
 function capture(options: Parameters<typeof createLogger>[0] = {}) {
@@ -78,5 +81,40 @@ describe('isLogLevel', () => {
     for (const level of LOG_LEVELS) expect(isLogLevel(level)).toBe(true);
     expect(isLogLevel('verbose')).toBe(false);
     expect(isLogLevel('INFO')).toBe(false);
+  });
+});
+
+describe('the default stderr logger (buffered)', () => {
+  let fixture: Awaited<ReturnType<typeof bundleFixture>>;
+  beforeAll(async () => {
+    fixture = await bundleFixture('buffered-logger.mjs');
+  });
+  afterAll(async () => {
+    await fixture.remove();
+  });
+
+  test.each(['return', 'exit', 'throw'])(
+    'loses no line when the process ends by %s with less than a batch buffered, and writes none to stdout',
+    (how) => {
+      const run = spawnSync(process.execPath, [fixture.file, '25', how], { encoding: 'utf8', timeout: 15_000 });
+      expect(run.stdout).toBe('');
+      const lines = run.stderr
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(lines.map((line) => line.index)).toEqual(Array.from({ length: 25 }, (_, index) => index));
+      expect(lines[0]).toMatchObject({ level: 'info', server: 'fixture', msg: 'line' });
+      if (how === 'throw') expect(run.status).not.toBe(0);
+      else expect(run.status).toBe(0);
+    },
+  );
+
+  test('writes lines beyond one batch in order, none lost or repeated', () => {
+    const run = spawnSync(process.execPath, [fixture.file, '2000', 'return'], { encoding: 'utf8', timeout: 15_000 });
+    const indexes = run.stderr
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => (JSON.parse(line) as { index: number }).index);
+    expect(indexes).toEqual(Array.from({ length: 2000 }, (_, index) => index));
   });
 });

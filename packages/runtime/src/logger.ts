@@ -59,12 +59,13 @@ const ALWAYS_REDACTED = [
 const FLUSH_INTERVAL_MS = 200;
 
 /**
- * stderr, written in batches: lines are buffered (up to 4 KiB) and flushed at least every
- * {@link FLUSH_INTERVAL_MS}, so a busy server makes one write per batch instead of one per line.
- * pino flushes the rest synchronously when the process exits.
+ * stderr, written in batches: lines are buffered (up to 16 KiB, about 70 access-log lines) and
+ * flushed at least every {@link FLUSH_INTERVAL_MS}, so a busy server makes one write per batch
+ * instead of one per line (an asynchronous write costs ~40 µs of CPU whatever its size). pino
+ * flushes the rest synchronously when the process exits.
  */
 function bufferedStderr(): DestinationStream {
-  const destination = pino.destination({ dest: 2, sync: false, minLength: 4096 });
+  const destination = pino.destination({ dest: 2, sync: false, minLength: 16 * 1024, maxWrite: 64 * 1024 });
   setInterval(() => {
     destination.flush();
   }, FLUSH_INTERVAL_MS).unref();

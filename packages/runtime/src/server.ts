@@ -25,9 +25,12 @@ import type {
   ResourceTemplateDefinition,
   ToolDefinition,
 } from './define.js';
-import { CancelledError, ConfigError } from './errors.js';
+import { ConfigError } from './errors.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
+import { flushAfterAnswer, isOnWire } from './_after-answer.js';
+import { CallAbort } from './call-abort.js';
 import { RuntimeCallContext } from './call-context.js';
+import { RuntimeCall } from './runtime-call.js';
 import { runtimeHealth } from './observability/health.js';
 import { runtimeMetrics, type RuntimeMetrics } from './observability/metrics.js';
 import { accessLog } from './policies/access-log.js';
@@ -58,17 +61,6 @@ const SCOPE = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
 /** Request ids accepted from `X-Request-ID`: 1–128 safe characters. */
 const REQUEST_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
-
-const URI = Symbol('uri');
-const VARIABLES = Symbol('variables');
-const RELEASE = Symbol('release');
-
-/** A {@link Call} with the fields only the server itself reads. */
-interface InternalCall extends Call {
-  readonly [URI]: URL | undefined;
-  readonly [VARIABLES]: Variables | undefined;
-  readonly [RELEASE]: (() => void) | undefined;
-}
 
 /** Options of {@link createServer}. */
 export interface ServerOptions {
@@ -259,6 +251,8 @@ export function createServer(options: ServerOptions): McpApp {
         );
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
+    // Bookkeeping of the last answered calls, before the journal is flushed and closed.
+    flushAfterAnswer();
     unregisterJournalCheck?.();
     closing ??= journal === undefined ? Promise.resolve() : ownsJournal ? journal.close() : journal.flush();
     return closing;
@@ -268,45 +262,60 @@ export function createServer(options: ServerOptions): McpApp {
   const prompts = options.prompts ?? [];
   const inputSchemas = new Map(tools.map((tool) => [tool, passThroughSchema(tool.input ?? EMPTY_OBJECT)]));
 
-  const chain = composePolicies(
-    [
-      inflight.policy,
-      accessLog,
-      ...(metrics === undefined ? [] : [metricsPolicy(metrics)]),
-      ...(journal === undefined ? [] : [journalPolicy(journal)]),
-      errorBoundary,
-      toolScopes,
-      deadline,
-      validation,
-      ...(options.policies ?? []),
-    ],
-    (call) => invokeHandler(call),
+  const policies: readonly Policy[] = [
+    inflight.policy,
+    accessLog,
+    ...(metrics === undefined ? [] : [metricsPolicy(metrics)]),
+    ...(journal === undefined ? [] : [journalPolicy(journal)]),
+    errorBoundary,
+    toolScopes,
+    deadline,
+    validation,
+    ...(options.policies ?? []),
+  ];
+  const terminal = (call: Call): Promise<Outcome> => invokeHandler(call);
+  // One chain per definition: policies with nothing to do for it (validation of a tool without
+  // arguments, scopes of a tool that needs none) are left out. The app's own definitions are
+  // composed here; others (the gateway's) on first use, in a WeakMap that lets them go.
+  const chains = new Map<AnyDefinition, (call: Call) => Promise<Outcome>>(
+    [...tools, ...resources, ...prompts].map((definition) => [
+      definition,
+      composePolicies(policies, terminal, definition),
+    ]),
   );
+  const foreignChains = new WeakMap<AnyDefinition, (call: Call) => Promise<Outcome>>();
+  const chain = (call: Call): Promise<Outcome> => {
+    const definition = call.definition;
+    let composed = chains.get(definition) ?? foreignChains.get(definition);
+    if (composed === undefined) {
+      composed = composePolicies(policies, terminal, definition);
+      foreignChains.set(definition, composed);
+    }
+    return composed(call);
+  };
 
-  // The handler's inputs and the release of the client-signal listener ride on the call object
-  // itself (internal fields) rather than in WeakMaps: ephemeron tables are costly for the GC.
   const dispatch = async (call: Call): Promise<Outcome> => {
     try {
       return await chain(call);
     } finally {
-      (call as InternalCall)[RELEASE]?.();
+      if (call instanceof RuntimeCall) call.release();
     }
   };
 
   async function invokeHandler(call: Call): Promise<Outcome> {
     const definition = call.definition;
-    const input = call as InternalCall;
+    const input = call instanceof RuntimeCall ? call : undefined;
     switch (definition.kind) {
       case 'tool':
         return toToolResult(await definition.run(call.args, call.context), definition.output !== undefined);
       case 'resource': {
-        const uri = input[URI] ?? new URL(definition.uri);
+        const uri = input?.uri ?? new URL(definition.uri);
         return toResourceResult(await definition.read(uri, call.context), uri.href, definition.mimeType);
       }
       case 'resourceTemplate': {
-        const uri = input[URI] ?? new URL(call.target);
+        const uri = input?.uri ?? new URL(call.target);
         return toResourceResult(
-          await definition.read(uri, input[VARIABLES] ?? {}, call.context),
+          await definition.read(uri, input?.variables ?? {}, call.context),
           uri.href,
           definition.mimeType,
         );
@@ -316,49 +325,50 @@ export function createServer(options: ServerOptions): McpApp {
     }
   }
 
-  function createCall(input: CallInput): Call {
+  function createCall(input: CallInput, answeredOnWire = false): Call {
     const { definition, sdk } = input;
     const kind = definition.kind === 'tool' ? 'tool' : definition.kind === 'prompt' ? 'prompt' : 'resource';
     const requestId = requestIdOf(sdk);
     const timeoutMs = definition.timeoutMs ?? defaultTimeout;
-    const controller = new AbortController();
-    const clientSignal = sdk.mcpReq.signal;
-    const onClientAbort = (): void => controller.abort(new CancelledError('The client cancelled the request.'));
-    if (clientSignal.aborted) onClientAbort();
-    else clientSignal.addEventListener('abort', onClientAbort, { once: true });
+    const abort = new CallAbort();
     const context = new RuntimeCallContext({
       requestId,
       method: METHOD[kind],
       name: definition.name,
-      signal: controller.signal,
+      abort,
       deadline: Date.now() + timeoutMs,
       era: input.era,
       sdk,
       logger,
       serverName: options.name,
     });
-    const call: InternalCall = {
+    const call = new RuntimeCall({
       kind,
       name: definition.name,
       target: input.uri?.href ?? definition.name,
       definition,
       args: input.args,
       requestId,
-      startedAt: performance.now(),
       timeoutMs,
-      controller,
+      abort,
       context,
       logger,
-      attributes: new Map(),
-      [URI]: input.uri,
-      [VARIABLES]: input.variables,
-      [RELEASE]: () => clientSignal.removeEventListener('abort', onClientAbort),
-    };
+      uri: input.uri,
+      variables: input.variables,
+      answeredOnWire,
+    });
+    call.followClientSignal(sdk.mcpReq.signal);
     return call;
   }
 
-  function register(server: McpServer, era: 'legacy' | 'modern', authInfo: AuthInfo | undefined): void {
-    const run = (input: Omit<CallInput, 'era'>): Promise<Outcome> => dispatch(createCall({ ...input, era }));
+  function register(
+    server: McpServer,
+    era: 'legacy' | 'modern',
+    authInfo: AuthInfo | undefined,
+    answeredOnWire: boolean,
+  ): void {
+    const run = (input: Omit<CallInput, 'era'>): Promise<Outcome> =>
+      dispatch(createCall({ ...input, era }, answeredOnWire));
     for (const tool of tools) {
       const registered = server.registerTool(
         tool.name,
@@ -441,7 +451,7 @@ export function createServer(options: ServerOptions): McpApp {
       },
       { capabilities, ...(options.instructions === undefined ? {} : { instructions: options.instructions }) },
     );
-    register(server, context.era, context.authInfo);
+    register(server, context.era, context.authInfo, isOnWire(context));
     if (options.resourceUpdates !== undefined) {
       attachResourceSubscriptions(server, context, options.resourceUpdates, logger);
     }
@@ -479,7 +489,7 @@ export function createServer(options: ServerOptions): McpApp {
     close,
     ...(options.resourceUpdates === undefined ? {} : { resourceUpdates: options.resourceUpdates }),
     dispatch,
-    createCall,
+    createCall: (input) => createCall(input),
     ...(shareKey === undefined ? {} : { shareKey }),
   };
 }

@@ -1,4 +1,6 @@
+import { afterAnswer } from '../_after-answer.js';
 import { ErrorCode } from '../errors.js';
+import { defersBookkeeping } from '../runtime-call.js';
 import { CallAttribute, type Policy } from './chain.js';
 
 /** Replaces the values of `sensitive` keys with `[redacted]` (one level deep, which is where tool arguments live). */
@@ -17,7 +19,8 @@ export function redactArgs(args: unknown, sensitive: readonly string[] | undefin
  * Writes one structured line per call to stderr: request id, method, name, duration and outcome.
  * Arguments are logged at `debug` level only, with the tool's `sensitive` arguments redacted.
  * Unexpected failures are logged at `error` with their stack; expected ones (validation, tool
- * errors, timeouts) at `warn`.
+ * errors, timeouts) at `warn`. On the runtime's own fronts the line is written right after the
+ * answer (`_after-answer.ts`), with the duration measured here.
  */
 export const accessLog: Policy = async (call, next) => {
   const log = call.logger;
@@ -36,21 +39,23 @@ export const accessLog: Policy = async (call, next) => {
   } finally {
     const durationMs = Math.round((performance.now() - call.startedAt) * 100) / 100;
     const code = call.attributes.get(CallAttribute.ErrorCode) as string | undefined;
-    const line = {
-      requestId: call.requestId,
-      method: call.context.method,
-      name: call.name,
-      durationMs,
-      status: failed ? 'error' : 'ok',
-    };
-    if (!failed) log.info(line, 'call finished');
-    else if (code === ErrorCode.Internal)
-      log.error({ ...line, code, err: call.attributes.get(CallAttribute.Error) }, 'call failed');
-    else
-      log.warn(
-        { ...line, code: code ?? ErrorCode.ToolFailed, reason: errorText(call.attributes.get(CallAttribute.Error)) },
-        'call failed',
-      );
+    afterAnswer(defersBookkeeping(call), () => {
+      const line = {
+        requestId: call.requestId,
+        method: call.context.method,
+        name: call.name,
+        durationMs,
+        status: failed ? 'error' : 'ok',
+      };
+      if (!failed) log.info(line, 'call finished');
+      else if (code === ErrorCode.Internal)
+        log.error({ ...line, code, err: call.attributes.get(CallAttribute.Error) }, 'call failed');
+      else
+        log.warn(
+          { ...line, code: code ?? ErrorCode.ToolFailed, reason: errorText(call.attributes.get(CallAttribute.Error)) },
+          'call failed',
+        );
+    });
   }
 };
 

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 
-import { composePolicies, type Call, type Outcome, type Policy } from './chain.js';
+import type { AnyDefinition } from '../define.js';
+import { composePolicies, withAppliesTo, type Call, type Outcome, type Policy } from './chain.js';
 
 // composePolicies never looks inside the call; a bare object stands in for one.
 const call = { name: 'echo', args: { n: 1 }, attributes: new Map() } as unknown as Call;
@@ -121,5 +122,32 @@ describe('composePolicies', () => {
     );
     await expect(chain(call)).rejects.toThrow('handler failed');
     expect(seen).toHaveLength(1);
+  });
+
+  test('leaves out, for a definition, the policies whose appliesTo says they have nothing to do', async () => {
+    const order: string[] = [];
+    const onlyTools = withAppliesTo(
+      async (_call, next) => {
+        order.push('tools only');
+        return next();
+      },
+      (definition) => definition.kind === 'tool',
+    );
+    const always: Policy = async (_call, next) => {
+      order.push('always');
+      return next();
+    };
+    const terminal = async (): Promise<Outcome> => ok;
+    const prompt = { kind: 'prompt', name: 'p' } as unknown as AnyDefinition;
+    const tool = { kind: 'tool', name: 't' } as unknown as AnyDefinition;
+    await composePolicies([onlyTools, always], terminal, prompt)(call);
+    expect(order).toEqual(['always']);
+    order.length = 0;
+    await composePolicies([onlyTools, always], terminal, tool)(call);
+    expect(order).toEqual(['tools only', 'always']);
+    order.length = 0;
+    // Without a definition every policy runs.
+    await composePolicies([onlyTools, always], terminal)(call);
+    expect(order).toEqual(['tools only', 'always']);
   });
 });

@@ -53,24 +53,45 @@ export const CallAttribute = {
 } as const;
 
 /** A policy: do something around `next()`, or answer without calling it. */
-export type Policy = (call: Call, next: () => Promise<Outcome>) => Promise<Outcome>;
+export interface Policy {
+  (call: Call, next: () => Promise<Outcome>): Promise<Outcome>;
+  /**
+   * Optional: whether the policy has anything to do for calls of `definition`. When it returns
+   * false, {@link composePolicies} leaves the policy out of the chain built for that definition
+   * (it would only have called `next()`), so a call does not pay for it. Default: it applies.
+   */
+  readonly appliesTo?: (definition: AnyDefinition) => boolean;
+}
 
-/** Composes policies (outermost first) around a terminal handler into one function. */
+/** Attaches an {@link Policy.appliesTo} test to `policy` (a function made for it) and returns it. */
+export function withAppliesTo(policy: Policy, appliesTo: (definition: AnyDefinition) => boolean): Policy {
+  return Object.assign(policy, { appliesTo });
+}
+
+/**
+ * Composes policies (outermost first) around a terminal handler into one function. The steps are
+ * built once, here, not per call. With `definition`, the policies whose
+ * {@link Policy.appliesTo} says they have nothing to do for it are left out.
+ */
 export function composePolicies(
   policies: readonly Policy[],
   terminal: (call: Call) => Promise<Outcome>,
+  definition?: AnyDefinition,
 ): (call: Call) => Promise<Outcome> {
-  return (call) => {
-    const dispatch = (index: number): Promise<Outcome> => {
-      const policy = policies[index];
-      if (policy === undefined) return terminal(call);
+  let step = terminal;
+  for (let index = policies.length - 1; index >= 0; index--) {
+    const policy = policies[index];
+    if (policy === undefined) continue;
+    if (definition !== undefined && policy.appliesTo?.(definition) === false) continue;
+    const next = step;
+    step = (call) => {
       let called = false;
       return policy(call, () => {
         if (called) return Promise.reject(new Error(`policy #${index} called next() twice`));
         called = true;
-        return dispatch(index + 1);
+        return next(call);
       });
     };
-    return dispatch(0);
-  };
+  }
+  return step;
 }

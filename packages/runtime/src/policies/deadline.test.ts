@@ -65,7 +65,7 @@ describe('deadline', () => {
   });
 
   test('uses the server default when the tool sets no timeout, and formats whole seconds', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'performance'] });
     const server = app(
       [
         defineTool({

@@ -1,4 +1,6 @@
+import { afterAnswer } from '../_after-answer.js';
 import { isMcpFactoryError, ErrorCode } from '../errors.js';
+import { defersBookkeeping } from '../runtime-call.js';
 import { RuntimeCallContext } from '../call-context.js';
 import type { Journal } from '../journal/journal.js';
 import type { JournalEntry, RecordedError } from '../journal/record.js';
@@ -51,27 +53,35 @@ export function journalPolicy(journal: Journal): Policy {
       thrown = error;
       throw error;
     } finally {
-      const definition = call.definition;
-      const args =
-        call.kind === 'resource'
-          ? undefined
-          : redactArgs(call.args, definition.kind === 'tool' ? definition.sensitive : undefined);
-      const exchanges = call.context instanceof RuntimeCallContext ? call.context.exchanges : [];
-      const entry: JournalEntry = {
-        method: call.context.method,
-        name: call.name,
-        ...(call.kind === 'resource' ? { uri: call.target } : {}),
-        requestId: call.requestId,
-        durationMs: Math.round((performance.now() - call.startedAt) * 100) / 100,
-        status: failed ? 'error' : 'ok',
-        ...(args === undefined ? {} : { args }),
-        ...(outcome === undefined ? {} : { result: outcome }),
-        ...(failed ? { error: recordedError(call, outcome, thrown) } : {}),
-        ...(exchanges.length === 0 ? {} : { exchanges }),
+      const durationMs = Math.round((performance.now() - call.startedAt) * 100) / 100;
+      // Read now: the error boundary's attributes and the call's args as they are at the end.
+      const error = failed ? recordedError(call, outcome, thrown) : undefined;
+      const record = (): Promise<unknown> => {
+        const definition = call.definition;
+        const args =
+          call.kind === 'resource'
+            ? undefined
+            : redactArgs(call.args, definition.kind === 'tool' ? definition.sensitive : undefined);
+        const exchanges = call.context instanceof RuntimeCallContext ? call.context.exchanges : [];
+        const entry: JournalEntry = {
+          method: call.context.method,
+          name: call.name,
+          ...(call.kind === 'resource' ? { uri: call.target } : {}),
+          requestId: call.requestId,
+          durationMs,
+          status: failed ? 'error' : 'ok',
+          ...(args === undefined ? {} : { args }),
+          ...(outcome === undefined ? {} : { result: outcome }),
+          ...(error === undefined ? {} : { error }),
+          ...(exchanges.length === 0 ? {} : { exchanges }),
+        };
+        // The journal logged and counted a failed append; the call itself is unaffected.
+        return journal.append(entry).catch(() => undefined);
       };
-      // The journal logged and counted a failed append; the call itself is unaffected.
-      const appended = journal.append(entry).catch(() => undefined);
-      if (journal.fsync === 'always') await appended;
+      // `always`: the answer waits until its record is durable. Otherwise the record is queued,
+      // on the runtime's own fronts right after the answer (`_after-answer.ts`).
+      if (journal.fsync === 'always') await record();
+      else afterAnswer(defersBookkeeping(call), () => void record());
     }
   };
 }

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 
 import { InvalidParamsError } from '../errors.js';
-import type { Policy } from './chain.js';
+import { withAppliesTo, type Policy } from './chain.js';
 
 /** One line per issue: `path: message`, joined with `; ` (at most 10 issues). */
 export function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
@@ -36,14 +36,19 @@ function parseArgs<S extends z.ZodType>(
  * fails with {@link InvalidParamsError}, which a tool call reports as an `isError` result naming
  * each bad field. Prompts are validated by the SDK before they reach the chain.
  */
-export const validation: Policy = async (call, next) => {
-  if (call.definition.kind !== 'tool' || call.definition.input === undefined) return next();
-  const parsed = await parseArgs(call.definition.input, call.args ?? {});
-  if (!parsed.success) {
-    throw new InvalidParamsError(`Invalid arguments for tool "${call.name}": ${formatIssues(parsed.error.issues)}`, {
-      data: { issues: parsed.error.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message })) },
-    });
-  }
-  call.args = parsed.data;
-  return next();
-};
+export const validation: Policy = withAppliesTo(
+  async (call, next) => {
+    if (call.definition.kind !== 'tool' || call.definition.input === undefined) return next();
+    const parsed = await parseArgs(call.definition.input, call.args ?? {});
+    if (!parsed.success) {
+      throw new InvalidParamsError(`Invalid arguments for tool "${call.name}": ${formatIssues(parsed.error.issues)}`, {
+        data: {
+          issues: parsed.error.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message })),
+        },
+      });
+    }
+    call.args = parsed.data;
+    return next();
+  },
+  (definition) => definition.kind === 'tool' && definition.input !== undefined,
+);

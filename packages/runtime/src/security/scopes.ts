@@ -14,7 +14,7 @@ import type { AuthInfo } from '@modelcontextprotocol/server';
 
 import type { ToolDefinition } from '../define.js';
 import { UnauthorizedError } from '../errors.js';
-import type { Policy } from '../policies/chain.js';
+import { withAppliesTo, type Policy } from '../policies/chain.js';
 
 /** The scopes of `required` that `authInfo` lacks; empty when it has them all or when there is no caller. */
 export function missingScopes(authInfo: AuthInfo | undefined, required: readonly string[] | undefined): string[] {
@@ -32,14 +32,17 @@ export function toolAllowed(tool: Pick<ToolDefinition, 'scopes'>, authInfo: Auth
  * {@link UnauthorizedError} (an `isError` result for tools, JSON-RPC -32003 elsewhere). Built into
  * every server's chain inside the error boundary.
  */
-export const toolScopes: Policy = async (call, next) => {
-  if (call.definition.kind === 'tool') {
-    const missing = missingScopes(call.context.authInfo, call.definition.scopes);
-    if (missing.length > 0) {
-      throw new UnauthorizedError(`Not allowed: tool "${call.name}" needs the scope(s) ${missing.join(' ')}.`, {
-        data: { requiredScopes: call.definition.scopes },
-      });
+export const toolScopes: Policy = withAppliesTo(
+  async (call, next) => {
+    if (call.definition.kind === 'tool') {
+      const missing = missingScopes(call.context.authInfo, call.definition.scopes);
+      if (missing.length > 0) {
+        throw new UnauthorizedError(`Not allowed: tool "${call.name}" needs the scope(s) ${missing.join(' ')}.`, {
+          data: { requiredScopes: call.definition.scopes },
+        });
+      }
     }
-  }
-  return next();
-};
+    return next();
+  },
+  (definition) => definition.kind === 'tool' && (definition.scopes ?? []).length > 0,
+);

@@ -29,6 +29,7 @@ import {
   type TransportSendOptions,
 } from '@modelcontextprotocol/server';
 
+import { onWire } from '../_after-answer.js';
 import type { McpApp } from '../server.js';
 
 /** Most long-lived instances kept (one per distinct share key). */
@@ -277,7 +278,10 @@ export class SharedStatelessServers {
       return existing;
     }
     const instance = (async (): Promise<SharedInstance> => {
-      const server = await this.#app.factory({ era: 'legacy', ...(authInfo === undefined ? {} : { authInfo }) });
+      // Answers go out on each request's HTTP response: bookkeeping may follow them (_after-answer.ts).
+      const server = await this.#app.factory(
+        onWire({ era: 'legacy', ...(authInfo === undefined ? {} : { authInfo }) }),
+      );
       const transport = new RelayTransport();
       await server.connect(transport);
       return { server, transport };

@@ -9,6 +9,7 @@ import type { Readable, Writable } from 'node:stream';
 
 import { serveStdio as sdkServeStdio } from '@modelcontextprotocol/server/stdio';
 
+import { onWire } from '../_after-answer.js';
 import type { McpApp } from '../server.js';
 import { JsonRpcStdioTransport, type StdioTransportOptions } from './stdio-transport.js';
 
@@ -74,7 +75,8 @@ export function serveStdio(app: McpApp, options: ServeStdioOptions = {}): StdioH
     ...options,
     ...(guard === undefined ? {} : { write: guard.write }),
   });
-  const handle = sdkServeStdio(app.factory, {
+  // The answer goes out through this process's stdout: bookkeeping may follow it (_after-answer.ts).
+  const handle = sdkServeStdio((context) => app.factory(onWire(context)), {
     transport,
     onerror: (error) => app.logger.warn({ err: error }, 'stdio transport error'),
   });
