@@ -19,6 +19,11 @@ import { averageLengths, Bm25, fieldFrequencies, pairKey, type FieldWeight } fro
 import { queryTerms } from './search-query.js';
 import { analyze, contentWords, dice, isPlural, stem, trigrams, words } from './search-text.js';
 import { wordNetThesaurus, type Thesaurus } from './search-thesaurus.js';
+import {
+  commonComponent,
+  cosine,
+  defaultWordVectors,
+  removeComponent, SentenceEmbedder, type WordVectors } from './search-vectors.js';
 
 /** A tool as the index sees it. */
 export interface IndexedTool {
@@ -61,6 +66,16 @@ export interface SearchWeights {
   readonly pair: number;
   /** Share of the server's score added to each of its tools' scores. */
   readonly server: number;
+  /** Weight of the cosine of query and tool vectors next to the lexical score scaled to the best one's. */
+  readonly dense: number;
+  /** How many of the best lexical matches the vectors re-rank (0: every tool, matched by words or not). */
+  readonly denseCandidates: number;
+  /** Weight of each field's words in a tool's vector. */
+  readonly denseFields: Readonly<Record<ToolField, number>>;
+  /** SIF smoothing `a` of the vectors' word weights a / (a + p). */
+  readonly sif: number;
+  /** Whether the catalog's common component is removed from tool and query vectors. */
+  readonly denseCommon: boolean;
 }
 
 /** The defaults: chosen on the dev half of the bench's query set (see bench/gateway-retrieval.mjs). */
@@ -79,12 +94,22 @@ export const DEFAULT_WEIGHTS: SearchWeights = {
   nameAgreement: 1,
   pair: 0.3,
   server: 0.5,
+  dense: 0.8,
+  denseCandidates: 0,
+  denseFields: { name: 2, title: 1, description: 1, params: 0 },
+  sif: 1e-4,
+  denseCommon: true,
 };
 
 /** How the index finds and weighs things. */
 export interface ToolIndexOptions {
   /** Related words for query expansion (default: the WordNet-derived list, read on first use; `null`: none). */
   thesaurus?: Thesaurus | null;
+  /**
+   * Word vectors for the dense re-ranking (default: the gateway's own, read on the first query;
+   * `null`: words only).
+   */
+  vectors?: WordVectors | null;
   /** Scoring constants (default {@link DEFAULT_WEIGHTS}), for experiments. */
   weights?: Partial<SearchWeights>;
 }
@@ -131,10 +156,19 @@ export class ToolIndex {
   /** The vocabulary's trigrams, computed on the first fallback. */
   private vocabularyTrigrams: Array<readonly [Set<string>, string]> | undefined;
   private readonly givenThesaurus: Thesaurus | null | undefined;
+  private readonly givenVectors: WordVectors | null | undefined;
+  /** Each tool's words (their field weights summed), for its vector. */
+  private denseWords: Array<Map<string, number>> = [];
+  /** Each tool's unit vector (`null`: none of its words has one), made on the first query. */
+  private toolVectors: Array<Float32Array | null> | undefined;
+  /** The tool vectors' common component (removed from every vector when `denseCommon`). */
+  private common: Float32Array | null = null;
+  private embedder: SentenceEmbedder | null | undefined;
   private readonly weights: SearchWeights;
 
   constructor(tools: readonly IndexedTool[] = [], options: ToolIndexOptions = {}) {
     this.givenThesaurus = options.thesaurus;
+    this.givenVectors = options.vectors;
     this.weights = { ...DEFAULT_WEIGHTS, ...options.weights };
     this.reset(tools);
   }
@@ -193,6 +227,20 @@ export class ToolIndex {
       nameNumbers: new Map(words(tool.name).map((word) => [stem(word), isPlural(word)])),
       serverIndex: serverNames.indexOf(tool.server),
     }));
+    this.denseWords = docs.map(({ tool }) => {
+      const weighted = new Map<string, number>();
+      const texts: Record<ToolField, string> = {
+        name: tool.name,
+        title: tool.title ?? '',
+        description: tool.description ?? '',
+        params: parameterText(tool.inputSchema),
+      };
+      for (const field of TOOL_FIELDS)
+        for (const word of contentWords(texts[field]))
+          weighted.set(word, (weighted.get(word) ?? 0) + this.weights.denseFields[field]);
+      return weighted;
+    });
+    this.toolVectors = undefined;
     this.vocabulary = vocabulary;
     this.vocabularyTrigrams = undefined;
   }
@@ -204,6 +252,15 @@ export class ToolIndex {
 
   private thesaurus(): Thesaurus | null {
     return this.givenThesaurus === undefined ? wordNetThesaurus() : this.givenThesaurus;
+  }
+
+  /** The sentence embedder over the word vectors, or `null` when there are none. */
+  private sentenceEmbedder(): SentenceEmbedder | null {
+    if (this.embedder === undefined) {
+      const vectors = this.givenVectors === undefined ? defaultWordVectors() : this.givenVectors;
+      this.embedder = vectors === null ? null : new SentenceEmbedder(vectors, this.weights.sif);
+    }
+    return this.embedder;
   }
 
   /** The query's words, each with the stems that may stand for it, then its adjacent pairs. */
@@ -266,7 +323,7 @@ export class ToolIndex {
       }
       return score;
     };
-    const matches: ToolMatch[] = [];
+    const matches: Array<ToolMatch & { index: number }> = [];
     for (const index of candidates) {
       const entry = this.entries[index] as Entry;
       let score = 0;
@@ -276,9 +333,56 @@ export class ToolIndex {
       }
       if (score <= 0) continue;
       if (this.weights.server > 0) score += this.weights.server * serverScore(entry.serverIndex);
-      matches.push({ server: entry.server, tool: entry.tool, score });
+      matches.push({ server: entry.server, tool: entry.tool, score, index });
     }
-    matches.sort((a, b) => b.score - a.score || a.server.localeCompare(b.server) || a.tool.localeCompare(b.tool));
-    return matches.slice(0, limit);
+    const ranked = this.rerank(query, matches, limit);
+    ranked.sort((a, b) => b.score - a.score || a.server.localeCompare(b.server) || a.tool.localeCompare(b.tool));
+    return ranked.slice(0, limit).map(({ server, tool, score }) => ({ server, tool, score }));
+  }
+
+  /**
+   * The dense re-ranking: each match's score becomes its lexical score over the best one plus
+   * `dense` × the cosine of the query's and the tool's vectors; with `denseCandidates` 0, tools
+   * no word matched join with their cosine alone (if positive). Without vectors, `matches` as given.
+   */
+  private rerank(
+    query: string,
+    matches: Array<ToolMatch & { index: number }>,
+    limit: number,
+  ): Array<ToolMatch & { index: number }> {
+    const { dense, denseCandidates } = this.weights;
+    const embedder = dense > 0 ? this.sentenceEmbedder() : null;
+    if (embedder === null) return matches;
+    if (this.toolVectors === undefined) {
+      this.toolVectors = this.denseWords.map((weighted) => embedder.embed(weighted));
+      this.common = null;
+      if (this.weights.denseCommon) {
+        this.common = commonComponent(this.toolVectors.filter((vector) => vector !== null));
+        const common = this.common;
+        if (common !== null) for (const vector of this.toolVectors) if (vector !== null) removeComponent(vector, common);
+      }
+    }
+    let queryVector = embedder.embed(queryTerms(query).map((term) => [term.word, term.weight] as const));
+    if (queryVector === null) return matches;
+    if (this.common !== null) queryVector = removeComponent(queryVector, this.common);
+    const vectors = this.toolVectors;
+    const best = matches.reduce((max, match) => Math.max(max, match.score), 0);
+    const similarity = (index: number): number => {
+      const vector = vectors[index];
+      return vector === null || vector === undefined ? 0 : cosine(queryVector, vector);
+    };
+    if (denseCandidates > 0) {
+      matches.sort((a, b) => b.score - a.score);
+      const pool = matches.slice(0, Math.max(denseCandidates, limit));
+      return pool.map((match) => ({ ...match, score: match.score / best + dense * similarity(match.index) }));
+    }
+    const lexical = new Map(matches.map((match) => [match.index, match.score]));
+    const all: Array<ToolMatch & { index: number }> = [];
+    this.entries.forEach((entry, index) => {
+      const words = lexical.get(index);
+      const score = (words === undefined ? 0 : words / best) + dense * similarity(index);
+      if (words !== undefined || score > 0) all.push({ server: entry.server, tool: entry.tool, score, index });
+    });
+    return all;
   }
 }
