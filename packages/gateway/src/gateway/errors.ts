@@ -28,6 +28,8 @@ export const GatewayErrorCode = {
   PinMismatch: 'GATEWAY_PIN_MISMATCH',
   /** The options are inconsistent (e.g. `--expose direct` with several servers). */
   Usage: 'GATEWAY_USAGE',
+  /** A word-vectors file (the search's re-ranking data) is damaged or of another format. */
+  WordVectorsInvalid: 'GATEWAY_WORD_VECTORS_INVALID',
 } as const;
 
 /** One of {@link GatewayErrorCode}'s values. */

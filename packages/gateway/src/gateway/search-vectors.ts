@@ -15,6 +15,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
+import { GatewayError, GatewayErrorCode } from './errors.js';
+
 /** A table of word vectors, most frequent word first. */
 export interface WordVectors {
   /** Components per vector. */
@@ -33,29 +35,60 @@ export const DEFAULT_VECTORS_PATH = fileURLToPath(new URL('../../data/word-vecto
 const MAGIC = 'WVEC';
 const HEADER_BYTES = 16;
 
-/** A word-vector file could not be read (see {@link parseWordVectors}). */
-export class WordVectorsError extends Error {
-  override readonly name = 'WordVectorsError';
-  readonly code = 'GATEWAY_WORD_VECTORS_INVALID';
+const invalid = (message: string): GatewayError => new GatewayError(GatewayErrorCode.WordVectorsInvalid, message);
+
+/**
+ * The bytes of a word-vectors file holding `entries` in the order given (most frequent first):
+ *
+ * - bytes 0–3: `WVEC`; bytes 4–15: uint32 LE format version (1), word count N, dimensions D;
+ * - N float32 LE scales, then N × D int8 components (component ≈ int8 × scale, the scale being
+ *   the vector's largest |component| / 127);
+ * - the N words, UTF-8, `\n`-separated.
+ *
+ * Deterministic: the same entries give the same bytes. Words must not contain `\n`.
+ */
+export function encodeWordVectors(
+  entries: ReadonlyArray<readonly [string, ArrayLike<number>]>,
+  dimensions: number,
+): Uint8Array {
+  const componentsAt = HEADER_BYTES + entries.length * 4;
+  const words = new TextEncoder().encode(entries.map(([word]) => word).join('\n'));
+  const bytes = new Uint8Array(componentsAt + entries.length * dimensions + words.byteLength);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < 4; i++) view.setUint8(i, MAGIC.charCodeAt(i));
+  view.setUint32(4, 1, true);
+  view.setUint32(8, entries.length, true);
+  view.setUint32(12, dimensions, true);
+  entries.forEach(([word, vector], i) => {
+    if (word.includes('\n') || vector.length < dimensions) throw invalid(`bad entry for ${word}`);
+    let largest = 0;
+    for (let d = 0; d < dimensions; d++) largest = Math.max(largest, Math.abs(vector[d] as number));
+    const scale = largest === 0 ? 1 : largest / 127;
+    view.setFloat32(HEADER_BYTES + i * 4, scale, true);
+    for (let d = 0; d < dimensions; d++)
+      view.setInt8(componentsAt + i * dimensions + d, Math.round((vector[d] as number) / scale));
+  });
+  bytes.set(words, componentsAt + entries.length * dimensions);
+  return bytes;
 }
 
-/** Reads the bytes of a `word-vectors.bin` file (format in `scripts/word-vectors.mjs`). */
+/** Reads the bytes of a word-vectors file (see {@link encodeWordVectors}). */
 export function parseWordVectors(bytes: Uint8Array): WordVectors {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = String.fromCharCode(...bytes.subarray(0, 4));
-  if (bytes.byteLength < HEADER_BYTES || magic !== MAGIC) throw new WordVectorsError('not a word-vectors file');
+  if (bytes.byteLength < HEADER_BYTES || magic !== MAGIC) throw invalid('not a word-vectors file');
   const version = view.getUint32(4, true);
-  if (version !== 1) throw new WordVectorsError(`unsupported word-vectors format ${version}`);
+  if (version !== 1) throw invalid(`unsupported word-vectors format ${version}`);
   const size = view.getUint32(8, true);
   const dimensions = view.getUint32(12, true);
   const componentsAt = HEADER_BYTES + size * 4;
   const wordsAt = componentsAt + size * dimensions;
-  if (dimensions === 0 || wordsAt > bytes.byteLength) throw new WordVectorsError('word-vectors file is truncated');
+  if (dimensions === 0 || wordsAt > bytes.byteLength) throw invalid('word-vectors file is truncated');
   const scales = new Float32Array(size);
   for (let i = 0; i < size; i++) scales[i] = view.getFloat32(HEADER_BYTES + i * 4, true);
   const components = new Int8Array(bytes.buffer, bytes.byteOffset + componentsAt, size * dimensions);
   const list = new TextDecoder().decode(bytes.subarray(wordsAt)).split('\n');
-  if (list.length !== size) throw new WordVectorsError(`word-vectors file lists ${list.length} words, not ${size}`);
+  if (list.length !== size) throw invalid(`word-vectors file lists ${list.length} words, not ${size}`);
   const positions = new Map<string, number>();
   list.forEach((word, i) => positions.set(word, i));
   return {
@@ -65,7 +98,8 @@ export function parseWordVectors(bytes: Uint8Array): WordVectors {
     addTo(target, index, weight) {
       const scale = (scales[index] as number) * weight;
       const start = index * dimensions;
-      for (let d = 0; d < dimensions; d++) target[d] = (target[d] as number) + scale * (components[start + d] as number);
+      for (let d = 0; d < dimensions; d++)
+        target[d] = (target[d] as number) + scale * (components[start + d] as number);
     },
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { thesaurusFromLists } from './search-thesaurus.js';
+import { encodeWordVectors, parseWordVectors } from './search-vectors.js';
 import { ToolIndex, type IndexedTool } from './tool-index.js';
 
 const TOOLS: IndexedTool[] = [
@@ -20,7 +21,7 @@ const TOOLS: IndexedTool[] = [
   { server: 'chat', name: 'get_channel', description: 'Get one channel of the workspace by id' },
   { server: 'chat', name: 'create_channel', description: 'Create a channel in the workspace' },
 ];
-const NO_EXPANSION = { thesaurus: null };
+const NO_EXPANSION = { thesaurus: null, vectors: null };
 const names = (index: ToolIndex, query: string, limit = 5) =>
   index.query(query, limit).map((m) => `${m.server}/${m.tool}`);
 
@@ -46,14 +47,14 @@ describe('tool search', () => {
   it('expands a query with related words, below the words typed', () => {
     const thesaurus = thesaurusFromLists([['bill', ['invoice']]]);
     expect(new ToolIndex(TOOLS, NO_EXPANSION).query('bill the customer')).toHaveLength(1);
-    const index = new ToolIndex(TOOLS, { thesaurus });
+    const index = new ToolIndex(TOOLS, { thesaurus, vectors: null });
     expect(names(index, 'bill someone')).toEqual(['billing/create_invoice', 'billing/list_invoices']);
     const both = new ToolIndex(
       [
         { server: 's', name: 'send_bill', description: 'Send a bill' },
         { server: 's', name: 'send_invoice', description: 'Send an invoice' },
       ],
-      { thesaurus },
+      { thesaurus, vectors: null },
     );
     expect(names(both, 'send a bill')).toEqual(['s/send_bill', 's/send_invoice']);
   });
@@ -118,5 +119,59 @@ describe('tool search', () => {
   it('uses the WordNet-derived thesaurus by default', () => {
     const index = new ToolIndex(TOOLS);
     expect(names(index, 'bill the customer')[0]).toBe('billing/create_invoice');
+  });
+
+  describe('dense re-ranking', () => {
+    // Hand-made vectors: "folder" and "directory" point the same way, "paper" and "note" too.
+    const vectors = parseWordVectors(
+      encodeWordVectors(
+        [
+          ['folder', [1, 0, 0, 0]],
+          ['directory', [0.95, 0.3, 0, 0]],
+          ['paper', [0, 0, 1, 0]],
+          ['note', [0, 0, 0.9, 0.4]],
+          ['label', [0, 0.2, 0, 1]],
+        ],
+        4,
+      ),
+    );
+    const tools: IndexedTool[] = [
+      { server: 'x', name: 'folder_label', description: 'Put a label on a folder' },
+      { server: 'x', name: 'folder_note', description: 'Write a note about a folder' },
+      { server: 'x', name: 'make_directory', description: 'Make a directory' },
+    ];
+    // sif 1000: every word counts about the same in these tiny tables; no common component.
+    const options = (weights: object) => ({
+      thesaurus: null,
+      vectors,
+      weights: { sif: 1000, denseCommon: false, ...weights },
+    });
+
+    it('reorders matches by meaning: the note about a folder for "folder paper"', () => {
+      expect(names(new ToolIndex(tools, NO_EXPANSION), 'folder paper')).toEqual(['x/folder_label', 'x/folder_note']);
+      expect(names(new ToolIndex(tools, options({ denseCandidates: 2 })), 'folder paper')).toEqual([
+        'x/folder_note',
+        'x/folder_label',
+      ]);
+    });
+
+    it('with a candidate count, changes the order of the words-matched tools only', () => {
+      const index = new ToolIndex(tools, options({ denseCandidates: 2 }));
+      // make_directory is closest to "folder" in meaning, but no word of it matched.
+      expect(names(index, 'folder').sort()).toEqual(['x/folder_label', 'x/folder_note']);
+      expect(names(index, 'folder', 1)).toHaveLength(1);
+    });
+
+    it('over every tool, finds one that shares no word with the request', () => {
+      const index = new ToolIndex(tools, options({ denseCandidates: 0 }));
+      expect(names(new ToolIndex(tools, NO_EXPANSION), 'directory')).toEqual(['x/make_directory']);
+      expect(names(index, 'folder')).toContain('x/make_directory');
+      expect(names(index, 'zebra')).toEqual([]);
+    });
+
+    it('ranks by words alone when the vectors are missing', () => {
+      const index = new ToolIndex(tools, { thesaurus: null, vectors: null });
+      expect(names(index, 'folder paper')).toEqual(['x/folder_label', 'x/folder_note']);
+    });
   });
 });

@@ -13,6 +13,13 @@
  * - the tool's server, scored as one document of all its tools plus its name, adds a share of its
  *   score, so that a request about a topic prefers the server that is about that topic.
  *
+ * Then a dense re-ranking (./search-vectors.ts): the query and each tool (its name, title and
+ * description) are embedded as SIF-weighted averages of word vectors, without the component all
+ * tool vectors share, and a tool's score becomes its lexical score over the best one plus
+ * `dense` × the cosine, over every tool (so a tool sharing no word with the request can still come
+ * up: "folder" for a directory) or the best `denseCandidates` lexical matches. Without the word
+ * vectors the ranking is lexical.
+ *
  * @module
  */
 import { averageLengths, Bm25, fieldFrequencies, pairKey, type FieldWeight } from './search-bm25.js';
@@ -23,7 +30,10 @@ import {
   commonComponent,
   cosine,
   defaultWordVectors,
-  removeComponent, SentenceEmbedder, type WordVectors } from './search-vectors.js';
+  removeComponent,
+  SentenceEmbedder,
+  type WordVectors,
+} from './search-vectors.js';
 
 /** A tool as the index sees it. */
 export interface IndexedTool {
@@ -359,7 +369,8 @@ export class ToolIndex {
       if (this.weights.denseCommon) {
         this.common = commonComponent(this.toolVectors.filter((vector) => vector !== null));
         const common = this.common;
-        if (common !== null) for (const vector of this.toolVectors) if (vector !== null) removeComponent(vector, common);
+        if (common !== null)
+          for (const vector of this.toolVectors) if (vector !== null) removeComponent(vector, common);
       }
     }
     let queryVector = embedder.embed(queryTerms(query).map((term) => [term.word, term.weight] as const));
