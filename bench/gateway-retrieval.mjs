@@ -10,7 +10,9 @@
 // default here); the held-out half is scored at the end (`--split all`) to see whether a change
 // generalises or only fits the queries it was looked at against.
 //
-// Also measured: the index build time for the catalog and the per-query time (p50/p99), in process.
+// Also measured, in process: the word vectors' load time and memory (read once, on the first search),
+// the index build time for the catalog, the first query after a build (it embeds the tools), and
+// the per-query time (p50/p99), with the dense re-ranking and without it (words only) in the same run.
 // A benchmark, not a test: exits 0 whether the goal holds or not, 1 only when it could not measure.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -119,14 +121,21 @@ export async function catalogTools(work) {
   return [...lists.flat(), ...generated];
 }
 
-/** Index build time (p50 over `builds`) and per-query time (p50/p99 over `rounds` passes of the queries). */
-export function measureSpeed(ToolIndex, tools, { builds = 30, rounds = 20 } = {}) {
+/**
+ * Index build time and the first query after it (p50 over `builds`), and per-query time (p50/p99
+ * over `rounds` passes of the queries); `options` go to the ToolIndex.
+ */
+export function measureSpeed(ToolIndex, tools, { builds = 30, rounds = 20, options = {} } = {}) {
   const buildMs = [];
+  const firstQueryMs = [];
   let index;
   for (let i = 0; i < builds; i += 1) {
-    const started = performance.now();
-    index = new ToolIndex(tools);
+    let started = performance.now();
+    index = new ToolIndex(tools, options);
     buildMs.push(performance.now() - started);
+    started = performance.now();
+    index.query(QUERIES[i % QUERIES.length][0], 5);
+    firstQueryMs.push(performance.now() - started);
   }
   const queryUs = [];
   for (let round = 0; round < rounds; round += 1)
@@ -136,10 +145,12 @@ export function measureSpeed(ToolIndex, tools, { builds = 30, rounds = 20 } = {}
       queryUs.push((performance.now() - started) * 1000);
     }
   buildMs.sort((a, b) => a - b);
+  firstQueryMs.sort((a, b) => a - b);
   queryUs.sort((a, b) => a - b);
   return {
     tools: index.size,
     buildMsP50: Number(percentile(buildMs, 50).toFixed(2)),
+    firstQueryMsP50: Number(percentile(firstQueryMs, 50).toFixed(2)),
     queryUsP50: Math.round(percentile(queryUs, 50)),
     queryUsP99: Math.round(percentile(queryUs, 99)),
   };
@@ -154,9 +165,28 @@ async function main() {
   const work = join(ROOT, '.tmp/bench-retrieval');
   rmSync(work, { recursive: true, force: true });
   const { ToolIndex } = await import(pathToFileURL(join(ROOT, 'packages/gateway/dist/index.js')).href);
+  const { defaultWordVectors } = await import(
+    pathToFileURL(join(ROOT, 'packages/gateway/dist/gateway/search-vectors.js')).href
+  );
   const tools = await catalogTools(work);
-  // Cold figures: the first index of the process, and its first query (which reads the thesaurus).
+  // The word vectors, read once per process (the gateway does it on its first search).
+  globalThis.gc?.();
+  const before = process.memoryUsage();
   let started = performance.now();
+  const vectors = defaultWordVectors();
+  const vectorsLoadMs = performance.now() - started;
+  globalThis.gc?.();
+  const after = process.memoryUsage();
+  const mib = (bytes) => Number((bytes / 2 ** 20).toFixed(1));
+  const vectorsMemory = {
+    words: vectors?.size ?? 0,
+    loadMs: Number(vectorsLoadMs.toFixed(1)),
+    rssMiB: mib(after.rss - before.rss),
+    heapMiB: mib(after.heapUsed - before.heapUsed),
+    arrayBuffersMiB: mib(after.arrayBuffers - before.arrayBuffers),
+  };
+  // Cold figures: the first index of the process, and its first query (which reads the thesaurus).
+  started = performance.now();
   const index = new ToolIndex(tools);
   const firstBuildMs = performance.now() - started;
   started = performance.now();
@@ -170,8 +200,17 @@ async function main() {
     coldBuildMs: Number(firstBuildMs.toFixed(1)),
     coldFirstQueryMs: Number(firstQueryMs.toFixed(1)),
   };
+  // The same index without the dense re-ranking, in the same run: what the vectors cost per query.
+  const wordsOnly = measureSpeed(ToolIndex, tools, { options: { vectors: null } });
   const load = os.loadavg();
-  const results = { split, retrieval, speed, machine: { cpus: os.cpus().length, load } };
+  const results = {
+    split,
+    retrieval,
+    speed,
+    wordsOnlySpeed: wordsOnly,
+    vectors: vectorsMemory,
+    machine: { cpus: os.cpus().length, load },
+  };
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   writeFileSync(join(ROOT, 'bench/results/gateway-retrieval.json'), `${JSON.stringify(results, null, 2)}\n`);
   if (argv.includes('--misses'))
@@ -181,7 +220,13 @@ async function main() {
       );
   console.log(formatRetrieval(retrieval));
   console.log(
-    `index: ${speed.tools} tools, build ${speed.coldBuildMs} ms cold, p50 ${speed.buildMsP50} ms warm; first query ${speed.coldFirstQueryMs} ms (reads the thesaurus); query p50 ${speed.queryUsP50} µs, p99 ${speed.queryUsP99} µs; load average ${load.map((x) => x.toFixed(2)).join(' ')}`,
+    `word vectors: ${vectorsMemory.words} words read in ${vectorsMemory.loadMs} ms, +${vectorsMemory.rssMiB} MiB RSS (+${vectorsMemory.heapMiB} MiB heap, +${vectorsMemory.arrayBuffersMiB} MiB array buffers)`,
+  );
+  console.log(
+    `index: ${speed.tools} tools, build ${speed.coldBuildMs} ms cold, p50 ${speed.buildMsP50} ms warm; first query ${speed.coldFirstQueryMs} ms cold (reads the thesaurus), p50 ${speed.firstQueryMsP50} ms after a rebuild (embeds the tools); query p50 ${speed.queryUsP50} µs, p99 ${speed.queryUsP99} µs`,
+  );
+  console.log(
+    `words only (no vectors), same run: build p50 ${wordsOnly.buildMsP50} ms, first query p50 ${wordsOnly.firstQueryMsP50} ms, query p50 ${wordsOnly.queryUsP50} µs, p99 ${wordsOnly.queryUsP99} µs; load average ${load.map((x) => x.toFixed(2)).join(' ')}`,
   );
 }
 

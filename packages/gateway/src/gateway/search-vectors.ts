@@ -193,6 +193,52 @@ export function removeComponent(vector: Float32Array, direction: Float32Array): 
   return normalize(vector);
 }
 
+/**
+ * The unit vectors of a set of texts (one row each, in one array), optionally without the
+ * component they share ({@link commonComponent}), compared with a query in one pass.
+ */
+export class TextVectors {
+  private readonly rows: Float32Array;
+  /** 1 for a text that has a vector (at least one of its words has one), else 0. */
+  private readonly present: Uint8Array;
+  private readonly common: Float32Array | null;
+
+  constructor(
+    private readonly embedder: SentenceEmbedder,
+    texts: ReadonlyArray<Iterable<readonly [string, number]>>,
+    removeCommon: boolean,
+  ) {
+    const dimensions = embedder.vectors.dimensions;
+    const vectors = texts.map((words) => embedder.embed(words));
+    const found = vectors.filter((vector) => vector !== null);
+    this.common = removeCommon ? commonComponent(found) : null;
+    this.rows = new Float32Array(texts.length * dimensions);
+    this.present = new Uint8Array(texts.length);
+    vectors.forEach((vector, i) => {
+      if (vector === null) return;
+      this.rows.set(this.common === null ? vector : removeComponent(vector, this.common), i * dimensions);
+      this.present[i] = 1;
+    });
+  }
+
+  /** The cosine of each text with `words` (0 for a text without a vector), or `null` when `words` have none. */
+  similarities(words: Iterable<readonly [string, number]>): Float64Array | null {
+    let query = this.embedder.embed(words);
+    if (query === null) return null;
+    if (this.common !== null) query = removeComponent(query, this.common);
+    const dimensions = query.length;
+    const result = new Float64Array(this.present.length);
+    for (let i = 0; i < result.length; i++) {
+      if (this.present[i] === 0) continue;
+      let dot = 0;
+      for (let d = 0, at = i * dimensions; d < dimensions; d++, at++)
+        dot += (query[d] as number) * (this.rows[at] as number);
+      result[i] = dot;
+    }
+    return result;
+  }
+}
+
 /** `vector` scaled to length 1 (a zero vector stays zero). */
 export function normalize(vector: Float32Array): Float32Array {
   let norm = 0;

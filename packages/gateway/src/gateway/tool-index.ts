@@ -23,17 +23,10 @@
  * @module
  */
 import { averageLengths, Bm25, fieldFrequencies, pairKey, type FieldWeight } from './search-bm25.js';
-import { queryTerms } from './search-query.js';
+import { queryTerms, type QueryTerm } from './search-query.js';
 import { analyze, contentWords, dice, isPlural, stem, trigrams, words } from './search-text.js';
 import { wordNetThesaurus, type Thesaurus } from './search-thesaurus.js';
-import {
-  commonComponent,
-  cosine,
-  defaultWordVectors,
-  removeComponent,
-  SentenceEmbedder,
-  type WordVectors,
-} from './search-vectors.js';
+import { defaultWordVectors, SentenceEmbedder, TextVectors, type WordVectors } from './search-vectors.js';
 
 /** A tool as the index sees it. */
 export interface IndexedTool {
@@ -169,10 +162,8 @@ export class ToolIndex {
   private readonly givenVectors: WordVectors | null | undefined;
   /** Each tool's words (their field weights summed), for its vector. */
   private denseWords: Array<Map<string, number>> = [];
-  /** Each tool's unit vector (`null`: none of its words has one), made on the first query. */
-  private toolVectors: Array<Float32Array | null> | undefined;
-  /** The tool vectors' common component (removed from every vector when `denseCommon`). */
-  private common: Float32Array | null = null;
+  /** The tools' vectors, made on the first query after a reset. */
+  private toolVectors: TextVectors | undefined;
   private embedder: SentenceEmbedder | null | undefined;
   private readonly weights: SearchWeights;
 
@@ -274,8 +265,7 @@ export class ToolIndex {
   }
 
   /** The query's words, each with the stems that may stand for it, then its adjacent pairs. */
-  private concepts(query: string): Concept[] {
-    const terms = queryTerms(query);
+  private concepts(terms: readonly QueryTerm[]): Concept[] {
     const known = this.byTool.postings;
     const typed = new Set(terms.map((term) => stem(term.word)));
     const concepts: Concept[] = [];
@@ -319,7 +309,8 @@ export class ToolIndex {
 
   /** The best `limit` matches for `query`, best first (ties by server, then tool name); none for unknown words. */
   query(query: string, limit = 5): ToolMatch[] {
-    const concepts = this.concepts(query);
+    const terms = queryTerms(query);
+    const concepts = this.concepts(terms);
     const candidates = new Set<number>();
     for (const concept of concepts)
       for (const term of [concept.stem, ...concept.alternatives.map(([alternative]) => alternative)])
@@ -333,7 +324,7 @@ export class ToolIndex {
       }
       return score;
     };
-    const matches: Array<ToolMatch & { index: number }> = [];
+    const scores = new Float64Array(this.entries.length).fill(-Infinity);
     for (const index of candidates) {
       const entry = this.entries[index] as Entry;
       let score = 0;
@@ -343,57 +334,60 @@ export class ToolIndex {
       }
       if (score <= 0) continue;
       if (this.weights.server > 0) score += this.weights.server * serverScore(entry.serverIndex);
-      matches.push({ server: entry.server, tool: entry.tool, score, index });
+      scores[index] = score;
     }
-    const ranked = this.rerank(query, matches, limit);
-    ranked.sort((a, b) => b.score - a.score || a.server.localeCompare(b.server) || a.tool.localeCompare(b.tool));
-    return ranked.slice(0, limit).map(({ server, tool, score }) => ({ server, tool, score }));
+    this.rerank(terms, scores, limit);
+    // The best `limit` by insertion (a catalog has hundreds of tools, a limit is at most 20).
+    const entries = this.entries;
+    const before = (a: number, b: number): boolean => {
+      const [x, y] = [entries[a] as Entry, entries[b] as Entry];
+      const order =
+        (scores[b] as number) - (scores[a] as number) ||
+        x.server.localeCompare(y.server) ||
+        x.tool.localeCompare(y.tool);
+      return order < 0;
+    };
+    const top: number[] = [];
+    for (let index = 0; index < scores.length; index++) {
+      if (scores[index] === -Infinity) continue;
+      if (top.length === limit && !before(index, top[limit - 1] as number)) continue;
+      let at = Math.min(top.length, limit - 1);
+      while (at > 0 && before(index, top[at - 1] as number)) at--;
+      top.splice(at, 0, index);
+      if (top.length > limit) top.pop();
+    }
+    return top.map((index) => {
+      const { server, tool } = entries[index] as Entry;
+      return { server, tool, score: scores[index] as number };
+    });
   }
 
   /**
-   * The dense re-ranking: each match's score becomes its lexical score over the best one plus
-   * `dense` × the cosine of the query's and the tool's vectors; with `denseCandidates` 0, tools
-   * no word matched join with their cosine alone (if positive). Without vectors, `matches` as given.
+   * The dense re-ranking, in place over `scores` (-Infinity: not a match): a match's score becomes
+   * its lexical score over the best one plus `dense` × the cosine of the query's and the tool's
+   * vectors. With `denseCandidates` 0, tools no word matched join with their cosine alone (if
+   * positive); else only the best `max(denseCandidates, limit)` matches are kept and re-ranked.
+   * Without vectors, or when no word of the query has one, `scores` stay as they are.
    */
-  private rerank(
-    query: string,
-    matches: Array<ToolMatch & { index: number }>,
-    limit: number,
-  ): Array<ToolMatch & { index: number }> {
+  private rerank(terms: readonly QueryTerm[], scores: Float64Array, limit: number): void {
     const { dense, denseCandidates } = this.weights;
     const embedder = dense > 0 ? this.sentenceEmbedder() : null;
-    if (embedder === null) return matches;
-    if (this.toolVectors === undefined) {
-      this.toolVectors = this.denseWords.map((weighted) => embedder.embed(weighted));
-      this.common = null;
-      if (this.weights.denseCommon) {
-        this.common = commonComponent(this.toolVectors.filter((vector) => vector !== null));
-        const common = this.common;
-        if (common !== null)
-          for (const vector of this.toolVectors) if (vector !== null) removeComponent(vector, common);
-      }
-    }
-    let queryVector = embedder.embed(queryTerms(query).map((term) => [term.word, term.weight] as const));
-    if (queryVector === null) return matches;
-    if (this.common !== null) queryVector = removeComponent(queryVector, this.common);
-    const vectors = this.toolVectors;
-    const best = matches.reduce((max, match) => Math.max(max, match.score), 0);
-    const similarity = (index: number): number => {
-      const vector = vectors[index];
-      return vector === null || vector === undefined ? 0 : cosine(queryVector, vector);
-    };
+    if (embedder === null) return;
+    this.toolVectors ??= new TextVectors(embedder, this.denseWords, this.weights.denseCommon);
+    const similarity = this.toolVectors.similarities(terms.map((term) => [term.word, term.weight] as const));
+    if (similarity === null) return;
+    let best = 0;
+    for (const score of scores) best = Math.max(best, score);
     if (denseCandidates > 0) {
-      matches.sort((a, b) => b.score - a.score);
-      const pool = matches.slice(0, Math.max(denseCandidates, limit));
-      return pool.map((match) => ({ ...match, score: match.score / best + dense * similarity(match.index) }));
+      const matched = [...scores.keys()].filter((index) => (scores[index] as number) > -Infinity);
+      matched.sort((a, b) => (scores[b] as number) - (scores[a] as number));
+      for (const index of matched.slice(Math.max(denseCandidates, limit))) scores[index] = -Infinity;
     }
-    const lexical = new Map(matches.map((match) => [match.index, match.score]));
-    const all: Array<ToolMatch & { index: number }> = [];
-    this.entries.forEach((entry, index) => {
-      const words = lexical.get(index);
-      const score = (words === undefined ? 0 : words / best) + dense * similarity(index);
-      if (words !== undefined || score > 0) all.push({ server: entry.server, tool: entry.tool, score, index });
-    });
-    return all;
+    for (let index = 0; index < scores.length; index++) {
+      const words = scores[index] as number;
+      const meaning = dense * (similarity[index] as number);
+      if (words > -Infinity) scores[index] = words / best + meaning;
+      else if (denseCandidates === 0 && meaning > 0) scores[index] = meaning;
+    }
   }
 }
