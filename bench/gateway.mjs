@@ -1,4 +1,5 @@
-// `npm run bench:gateway [-- --quick]`: the gateway's figures, measured in one run.
+// `npm run bench:gateway [-- --quick] [-- --only context]`: the gateway's figures, measured in one run
+// (`--only context`: the context and retrieval figures alone, in seconds).
 //  - context: tokens (js-tiktoken cl100k) of tools/list in `all` mode vs `meta` mode (meta-tools'
 //    schemas plus a typical search_tools answer), over a ≥ 300-tool catalog: the real npm servers
 //    everything, memory and filesystem plus 14 generated domains (bench/gateway/domains.mjs);
@@ -33,6 +34,7 @@ const CLI = join(ROOT, 'packages/cli/bin/mcp-factory.js');
 const TINY = join(ROOT, 'test/gateway/fixtures/tiny-server/server.mjs');
 const GENERATED = join(ROOT, 'bench/gateway/generated-server.mjs');
 const QUICK = process.argv.includes('--quick');
+const ONLY_CONTEXT = process.argv.includes('--only') && process.argv[process.argv.indexOf('--only') + 1] === 'context';
 const SETTINGS = QUICK
   ? { blocks: 2, blockCalls: 250, pipelined: 2000, httpCalls: 8000, httpOthers: 3000 }
   : { blocks: 4, blockCalls: 750, pipelined: 6000, httpCalls: 40000, httpOthers: 10000 };
@@ -106,6 +108,9 @@ const results = { settings: SETTINGS, machine: { cpus: os.cpus().length, load: o
     allTokens: tokens(allList),
     metaListTokens: tokens(metaList),
     searchResponseTokens: tokens(search),
+    searchQuery: QUERIES[40][0],
+    searchAnswer: search.content?.[0]?.text,
+    metaListing: metaList,
   };
   results.context.metaTokens = results.context.metaListTokens + results.context.searchResponseTokens;
   results.context.ratio = results.context.metaTokens / results.context.allTokens;
@@ -113,12 +118,38 @@ const results = { settings: SETTINGS, machine: { cpus: os.cpus().length, load: o
   // ------------------------------------------------------------ retrieval (see gateway-retrieval.mjs)
   results.retrieval = await scoreRetrieval(async (query) => {
     const answer = (await meta.request('tools/call', { name: 'search_tools', arguments: { query, limit: 5 } })).result;
-    return JSON.parse(answer.content[0].text).matches.map((m) => `${m.server}/${m.tool}`);
+    // The answer groups consecutive matches of a server: { server, tools: { name: … } }, best first.
+    return JSON.parse(answer.content[0].text).matches.flatMap((group) =>
+      Object.keys(group.tools).map((tool) => `${group.server}/${tool}`),
+    );
   });
   await meta.kill();
 }
 
 console.error('context', JSON.stringify(results.context), 'retrieval', results.retrieval.recallAt5);
+if (ONLY_CONTEXT) {
+  const { context: c, retrieval: r } = results;
+  mkdirSync(RESULTS, { recursive: true });
+  writeFileSync(join(RESULTS, 'gateway-context.json'), `${JSON.stringify(results, null, 2)}\n`);
+  console.log(
+    `context: meta ${c.metaTokens} (listing ${c.metaListTokens} + search answer ${c.searchResponseTokens}) / all ${c.allTokens} tokens (${c.tools} tools) = ${(c.ratio * 100).toFixed(2)}% (goal ≤ 3%)`,
+  );
+  for (const [split, m] of [
+    ['dev', r.dev],
+    ['held-out', r.heldOut],
+    ['all', r],
+  ])
+    console.log(
+      `retrieval ${split.padEnd(8)} R@1 ${m.recallAt1.toFixed(3)}  R@5 ${m.recallAt5.toFixed(3)}  MRR ${m.mrr.toFixed(3)} (${m.queries} queries, through search_tools)`,
+    );
+  console.log(
+    `load average ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
+  process.exit(0);
+}
 // ---------------------------------------------------------------- stdio overhead
 {
   const tinyConfig = writeConfig('tiny', { tiny: { command: process.execPath, args: [TINY] } });

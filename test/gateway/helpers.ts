@@ -82,18 +82,35 @@ export interface ServerRow {
   log?: string;
 }
 
-/** One `search_tools` match. */
-export interface MatchRow {
+/** One tool of a `search_tools` answer. */
+export interface MatchTool {
+  description?: string;
+  inputSchema: { properties?: Record<string, { type?: string }>; required?: string[] };
+}
+
+/** One run of consecutive `search_tools` matches of one server, its tools best first. */
+export interface MatchGroup {
+  server: string;
+  tools: Record<string, MatchTool>;
+}
+
+/** One `search_tools` match, flattened. */
+export interface MatchRow extends MatchTool {
   server: string;
   tool: string;
-  description?: string;
-  inputSchema: { properties: Record<string, { type?: string }> };
+}
+
+/** The matches of a `search_tools` answer, best first, one row per tool. */
+export function matchRows(answer: { matches: MatchGroup[] }): MatchRow[] {
+  return answer.matches.flatMap((group) =>
+    Object.entries(group.tools).map(([tool, about]) => ({ server: group.server, tool, ...about })),
+  );
 }
 
 /** What the meta-tools answer, by tool. */
 export interface MetaAnswers {
   list_servers: { servers: ServerRow[] };
-  search_tools: { matches: MatchRow[]; unavailable?: string[] };
+  search_tools: { matches: MatchGroup[]; unavailable?: string[] };
   call_tool: Record<string, unknown>;
   load_server: Record<string, unknown>;
   unload_server: Record<string, unknown>;

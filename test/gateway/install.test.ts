@@ -10,7 +10,7 @@ import type { StdioConnection } from '@mcp-factory/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { runCommand } from '../helpers/index.js';
-import { REPO, callJson, gatewayDir, startGateway, tempDir, textOf } from './helpers.js';
+import { REPO, callJson, gatewayDir, matchRows, startGateway, tempDir, textOf } from './helpers.js';
 
 const TINY = join(REPO, 'test', 'gateway', 'fixtures', 'tiny-server');
 
@@ -58,7 +58,9 @@ describe('install_server', () => {
       name: 'tiny-git',
     });
     expect(installed).toMatchObject({ server: 'tiny-git', pinned: commit, tools: ['shout'] });
-    const { matches } = await callJson(gw.client, 'search_tools', { query: 'make words uppercase capital letters' });
+    const matches = matchRows(
+      await callJson(gw.client, 'search_tools', { query: 'make words uppercase capital letters' }),
+    );
     expect(matches.slice(0, 2).map((m) => m.tool)).toEqual(['shout', 'shout']);
     const result = await gw.client.callTool({
       name: 'call_tool',

@@ -7,7 +7,7 @@ import { readJournal } from '@mcp-factory/runtime';
 import type { StdioConnection } from '@mcp-factory/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { callJson, fixtureEntry, gatewayDir, startGateway, textOf } from './helpers.js';
+import { callJson, fixtureEntry, gatewayDir, matchRows, startGateway, textOf } from './helpers.js';
 
 describe('gateway --expose meta', () => {
   let gw: StdioConnection;
@@ -51,18 +51,40 @@ describe('gateway --expose meta', () => {
   });
 
   it('finds a tool from a description of the task and returns its input schema', async () => {
-    const { matches } = await callJson(gw.client, 'search_tools', { query: 'repeat my text back to me', limit: 3 });
+    const matches = matchRows(
+      await callJson(gw.client, 'search_tools', { query: 'repeat my text back to me', limit: 3 }),
+    );
     expect(matches[0]?.tool).toBe('echo');
     expect(['alpha', 'beta']).toContain(matches[0]?.server);
-    expect(matches[0]?.inputSchema.properties.text?.type).toBe('string');
+    expect(matches[0]?.inputSchema.properties?.text?.type).toBe('string');
     expect(matches.length).toBeLessThanOrEqual(3);
   });
 
-  it('never offers tools of a denied server or a denied tool', async () => {
-    const { matches } = await callJson(gw.client, 'search_tools', {
-      query: 'exit the server process abruptly crash',
-      limit: 20,
+  it('answers compactly: matches grouped by server, lean schemas, and call_tool takes what it names', async () => {
+    const answer = await callJson(gw.client, 'search_tools', { query: 'repeat my text back to me', limit: 4 });
+    for (const [i, group] of answer.matches.entries()) {
+      // Consecutive matches of one server share a group: neighbours are of different servers.
+      if (i > 0) expect(group.server).not.toBe(answer.matches[i - 1]?.server);
+      for (const about of Object.values(group.tools)) {
+        expect(about.inputSchema).not.toHaveProperty('$schema');
+        expect(about.inputSchema).not.toHaveProperty('type');
+        expect(about.inputSchema).not.toHaveProperty('additionalProperties');
+        if (about.inputSchema.required !== undefined) expect(about.inputSchema.required.length).toBeGreaterThan(0);
+      }
+    }
+    const [best] = matchRows(answer);
+    expect(best?.inputSchema.required).toEqual(['text']);
+    const called = await gw.client.callTool({
+      name: 'call_tool',
+      arguments: { server: best?.server, tool: best?.tool, arguments: { text: 'found' } },
     });
+    expect(textOf(called)).toBe(`${best?.server}: found`);
+  });
+
+  it('never offers tools of a denied server or a denied tool', async () => {
+    const matches = matchRows(
+      await callJson(gw.client, 'search_tools', { query: 'exit the server process abruptly crash', limit: 20 }),
+    );
     const found = matches.map((m) => `${m.server}/${m.tool}`);
     expect(found).toContain('alpha/crash');
     expect(found).not.toContain('beta/crash');

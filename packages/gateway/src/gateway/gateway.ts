@@ -30,7 +30,8 @@ import { GatewayError, GatewayErrorCode } from './errors.js';
 import { registerExposedLists } from './exposed-lists.js';
 import type { FactoryToolsOptions } from './factory-tools.js';
 import { installedServers } from './install.js';
-import { compactSchema, metaTools } from './meta-tools.js';
+import { metaTools } from './meta-tools.js';
+import { leanSchema } from './search-answer.js';
 import { RelayDownstream } from './relay-downstream.js';
 import type { ServerSource, ServerSpec } from './server-source.js';
 import { ToolIndex, type ToolMatch } from './tool-index.js';
@@ -397,7 +398,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         previous?.();
       };
       if (expose !== 'meta') registerExposedLists(server, context, gateway, app, expose);
-      // The meta-tools' listing without the `$schema` URIs: the listing is paid in every context.
+      // The meta-tools' listing with lean schemas (no `$schema`, no no-op keywords): paid in every context.
       else server.server.setRequestHandler('tools/list', () => ({ tools: metaListing() }));
     },
   });
@@ -405,7 +406,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   // What a model needs to call a meta-tool: types, names, descriptions. Length and range limits stay
   // enforced by the zod schemas on every call (with a clear error), but are not advertised.
   const advertised = (schema: unknown): unknown => {
-    const compact = compactSchema(schema) as { properties?: Record<string, Record<string, unknown>> };
+    const compact = leanSchema(schema) as { properties?: Record<string, Record<string, unknown>> };
     const properties = Object.fromEntries(
       Object.entries(compact.properties ?? {}).map(([key, property]) => {
         const { minLength: _a, maxLength: _b, minimum: _c, maximum: _d, ...rest } = property;

@@ -10,6 +10,7 @@ import { GatewayError, GatewayErrorCode } from './errors.js';
 import type { Gateway, GatewayOptions } from './gateway.js';
 import { factoryTools } from './factory-tools.js';
 import { installServerTool } from './install-tool.js';
+import { searchAnswer } from './search-answer.js';
 
 /** Maps a gateway failure to the runtime error the client sees (message and code kept). */
 export function toRuntimeError(error: unknown): unknown {
@@ -54,21 +55,6 @@ export async function served<T>(ctx: CallContext, server: string, what: string, 
 
 const text = (value: unknown): string => JSON.stringify(value);
 
-/** A description cut to its first sentence (at most 200 characters): enough to pick a tool. */
-export function firstSentence(description: string): string {
-  const flat = description.replace(/\s+/g, ' ').trim();
-  const end = flat.search(/[.!?](\s|$)/);
-  const sentence = end === -1 ? flat : flat.slice(0, end + 1);
-  return sentence.length <= 200 ? sentence : `${sentence.slice(0, 199)}…`;
-}
-
-/** An input schema without its `$schema` URI (noise for a model; the schema itself is kept whole). */
-export function compactSchema(schema: unknown): unknown {
-  if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) return schema;
-  const { $schema: _ignored, ...rest } = schema as Record<string, unknown>;
-  return rest;
-}
-
 /** The meta-tools over `gateway`. */
 export function metaTools(gateway: Gateway, options: GatewayOptions, logDir: string): ToolDefinition[] {
   const budget = (options.requestTimeoutMs ?? 30_000) + 5_000;
@@ -79,7 +65,7 @@ export function metaTools(gateway: Gateway, options: GatewayOptions, logDir: str
     defineTool({
       name: 'search_tools',
       description:
-        'Find tools on all servers by describing the task; returns server, tool and input schema for call_tool.',
+        'Find tools on all servers by describing the task; returns servers, their tools and input schemas for call_tool.',
       input: z.object({
         query: z.string().min(1).max(500).describe('The task, in plain words'),
         limit: z.number().int().min(1).max(20).default(5),
@@ -88,13 +74,7 @@ export function metaTools(gateway: Gateway, options: GatewayOptions, logDir: str
       annotations: { readOnlyHint: true },
       async run({ query, limit }, ctx) {
         const { matches, unavailable } = await guarded(() => gateway.search(query, limit, bounds(ctx)));
-        const compact = matches.map((m) => ({
-          server: m.server,
-          tool: m.tool,
-          ...(m.description === undefined ? {} : { description: firstSentence(m.description) }),
-          inputSchema: compactSchema(m.inputSchema),
-        }));
-        return text(unavailable.length === 0 ? { matches: compact } : { matches: compact, unavailable });
+        return text(searchAnswer(matches, unavailable));
       },
     }),
     defineTool({
