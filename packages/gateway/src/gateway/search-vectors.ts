@@ -6,8 +6,8 @@
  * and "directory", "sick" and "leave").
  *
  * The vectors are 100-dimensional GloVe vectors of the 100k most frequent plain English words,
- * int8 with a scale per word, in `data/word-vectors.bin` (format and provenance: the package's
- * `scripts/word-vectors.mjs` and `data/README.md`). The file is read once, on first use; a
+ * int8 with a scale per word, in `data/word-vectors.bin` (format: {@link encodeWordVectors};
+ * provenance, licences and how to regenerate it: the package's `data/README.md`). The file is read once, on first use; a
  * missing or damaged file makes the search lexical only, with one warning on stderr.
  *
  * @module
