@@ -169,9 +169,10 @@ export class SentenceEmbedder {
 
 /**
  * The first principal direction of `vectors` (unit length; uncentred, by power iteration), the
- * component all averaged word vectors share; removing it leaves what tells texts apart.
+ * component all averaged word vectors share; removing it leaves what tells texts apart. That
+ * component dominates, so a few iterations converge (3 already agree with 100 on the bench catalog).
  */
-export function commonComponent(vectors: readonly Float32Array[], iterations = 30): Float32Array | null {
+export function commonComponent(vectors: readonly Float32Array[], iterations = 10): Float32Array | null {
   const first = vectors[0];
   if (first === undefined) return null;
   let direction = normalize(Float32Array.from(first));
