@@ -164,9 +164,8 @@ async function main() {
   if (splits === undefined) throw new Error(`--split takes dev, held-out or all, got ${split}`);
   const work = join(ROOT, '.tmp/bench-retrieval');
   rmSync(work, { recursive: true, force: true });
-  const { ToolIndex } = await import(pathToFileURL(join(ROOT, 'packages/gateway/dist/index.js')).href);
-  const { defaultWordVectors } = await import(
-    pathToFileURL(join(ROOT, 'packages/gateway/dist/gateway/search-vectors.js')).href
+  const { ToolIndex, defaultWordVectors } = await import(
+    pathToFileURL(join(ROOT, 'packages/gateway/dist/index.js')).href
   );
   const tools = await catalogTools(work);
   // The word vectors, read once per process (the gateway does it on its first search).

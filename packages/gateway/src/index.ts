@@ -42,6 +42,14 @@ export {
   type SearchWeights,
 } from './gateway/tool-index.js';
 export { thesaurusFromLists, wordNetThesaurus, type Thesaurus } from './gateway/search-thesaurus.js';
+export {
+  defaultWordVectors,
+  loadWordVectors,
+  parseWordVectors,
+  encodeWordVectors,
+  DEFAULT_VECTORS_PATH,
+  type WordVectors,
+} from './gateway/search-vectors.js';
 export { Downstream, type DownstreamOptions, type DownstreamState } from './gateway/downstream.js';
 export { serveDirectStdio, serveDirectHttpRelay, type PassthroughHandle } from './gateway/serve-direct.js';
 export { HttpRelay, serveDirectHttp, type HttpRelayOptions, type DirectHttpHandle } from './gateway/http-relay.js';
