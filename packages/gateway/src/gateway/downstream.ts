@@ -20,6 +20,7 @@ import type {
 import type { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 
 import { currentProcessTable, descendants, signalAll } from '../dev/process-tree.js';
+import { batchedStdioTransport } from './batched-stdio.js';
 import { GatewayError, GatewayErrorCode } from './errors.js';
 import { toolsHash } from './tools-hash.js';
 import type { ServerSpec } from './server-source.js';
@@ -211,7 +212,7 @@ export class Downstream {
     if (spec.kind === 'stdio') {
       mkdirSync(this.options.logDir, { recursive: true });
       this.stderrFd = openSync(this.logFile, 'a');
-      transport = new StdioClientTransport({
+      transport = batchedStdioTransport(StdioClientTransport, {
         command: spec.command,
         args: [...spec.args],
         env: { ...spec.env },
