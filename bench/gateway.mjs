@@ -1,11 +1,12 @@
-// `npm run bench:gateway [-- --quick] [-- --only context]`: the gateway's figures, measured in one run
-// (`--only context`: the context and retrieval figures alone, in seconds).
+// `npm run bench:gateway [-- --quick] [-- --only context,stdio,http,scale]`: the gateway's figures,
+// measured in one run (`--only` runs the parts named; context includes retrieval).
 //  - context: tokens (js-tiktoken cl100k) of tools/list in `all` mode vs `meta` mode (meta-tools'
 //    schemas plus a typical search_tools answer), over a ≥ 300-tool catalog: the real npm servers
 //    everything, memory and filesystem plus 14 generated domains (bench/gateway/domains.mjs);
 //  - retrieval: recall@1/@5 and MRR of search_tools over bench/gateway/queries.mjs (150 queries);
-//  - overhead (stdio): sequential tools/call round trips direct vs through the gateway (direct,
-//    all and meta modes), p50/p99 and throughput with 32 in flight;
+//  - overhead (stdio): sequential tools/call round trips direct vs through a bare byte relay and
+//    the gateway (direct, all and meta modes), p50/p99, throughput with 32 in flight and CPU per
+//    call, all in alternating blocks after a warm-up;
 //  - HTTP: throughput and RSS over 40k calls through `gateway --http --expose direct`, and the
 //    same server behind mcp-proxy and supergateway --stateful, in the same run;
 //  - scale: 50 configured servers, spawn → first tools/list, and the gateway's RSS.
@@ -24,8 +25,9 @@ import { createRequire } from 'node:module';
 
 import { DOMAINS } from './gateway/domains.mjs';
 import { QUERIES } from './gateway/queries.mjs';
-import { RpcChild, rssKiB } from './rpc-client.mjs';
+import { RpcChild, preciseCpuTimeMs, rssKiB } from './rpc-client.mjs';
 import { scoreRetrieval } from './gateway-retrieval.mjs';
+import { currentProcessTable, descendants } from '../packages/gateway/dist/dev/process-tree.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const WORK = join(ROOT, '.tmp/bench-gateway');
@@ -33,11 +35,23 @@ const RESULTS = join(ROOT, 'bench/results');
 const CLI = join(ROOT, 'packages/cli/bin/mcp-factory.js');
 const TINY = join(ROOT, 'test/gateway/fixtures/tiny-server/server.mjs');
 const GENERATED = join(ROOT, 'bench/gateway/generated-server.mjs');
+const BARE_RELAY = join(ROOT, 'bench/gateway/bare-relay.mjs');
 const QUICK = process.argv.includes('--quick');
-const ONLY_CONTEXT = process.argv.includes('--only') && process.argv[process.argv.indexOf('--only') + 1] === 'context';
+const ONLY = process.argv.includes('--only')
+  ? new Set(process.argv[process.argv.indexOf('--only') + 1].split(','))
+  : undefined;
+const want = (part) => ONLY === undefined || ONLY.has(part);
 const SETTINGS = QUICK
-  ? { blocks: 2, blockCalls: 250, pipelined: 2000, httpCalls: 8000, httpOthers: 3000 }
-  : { blocks: 4, blockCalls: 750, pipelined: 6000, httpCalls: 40000, httpOthers: 10000 };
+  ? { warmup: 200, blocks: 4, blockCalls: 150, pipelined: 4000, httpWarmup: 2000, httpCalls: 8000, httpOthers: 3000 }
+  : {
+      warmup: 500,
+      blocks: 6,
+      blockCalls: 500,
+      pipelined: 12000,
+      httpWarmup: 5000,
+      httpCalls: 40000,
+      httpOthers: 10000,
+    };
 const INFLIGHT = 32;
 const require = createRequire(import.meta.url);
 const { getEncoding } = require(require.resolve('js-tiktoken', { paths: [join(ROOT, 'packages/harness')] }));
@@ -63,6 +77,15 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 const us = (ms) => Math.round(ms * 1000);
+/** CPU time (ms) spent so far by the processes `pids` (ended ones count 0). */
+const treeCpuMs = (pids) =>
+  pids.reduce((sum, pid) => {
+    try {
+      return sum + preciseCpuTimeMs(pid);
+    } catch {
+      return sum;
+    }
+  }, 0);
 
 async function gatewayChild(label, args) {
   const child = new RpcChild(label, process.execPath, [CLI, 'gateway', ...args], { env, cwd: WORK });
@@ -92,10 +115,11 @@ const catalogServers = {
   ),
 };
 const catalogConfig = writeConfig('catalog', catalogServers);
+const tinyConfig = writeConfig('tiny', { tiny: { command: process.execPath, args: [TINY] } });
 const results = { settings: SETTINGS, machine: { cpus: os.cpus().length, load: os.loadavg() } };
 
 // ---------------------------------------------------------------- context
-{
+if (want('context')) {
   const all = await gatewayChild('gateway all', ['--config', catalogConfig, '--expose', 'all']);
   const allList = (await all.request('tools/list', {})).result;
   await all.kill();
@@ -124,43 +148,26 @@ const results = { settings: SETTINGS, machine: { cpus: os.cpus().length, load: o
     );
   });
   await meta.kill();
+  console.error('context', JSON.stringify(results.context), 'retrieval', results.retrieval.recallAt5);
 }
 
-console.error('context', JSON.stringify(results.context), 'retrieval', results.retrieval.recallAt5);
-if (ONLY_CONTEXT) {
-  const { context: c, retrieval: r } = results;
-  mkdirSync(RESULTS, { recursive: true });
-  writeFileSync(join(RESULTS, 'gateway-context.json'), `${JSON.stringify(results, null, 2)}\n`);
-  console.log(
-    `context: meta ${c.metaTokens} (listing ${c.metaListTokens} + search answer ${c.searchResponseTokens}) / all ${c.allTokens} tokens (${c.tools} tools) = ${(c.ratio * 100).toFixed(2)}% (goal ≤ 3%)`,
-  );
-  for (const [split, m] of [
-    ['dev', r.dev],
-    ['held-out', r.heldOut],
-    ['all', r],
-  ])
-    console.log(
-      `retrieval ${split.padEnd(8)} R@1 ${m.recallAt1.toFixed(3)}  R@5 ${m.recallAt5.toFixed(3)}  MRR ${m.mrr.toFixed(3)} (${m.queries} queries, through search_tools)`,
-    );
-  console.log(
-    `load average ${os
-      .loadavg()
-      .map((x) => x.toFixed(2))
-      .join(' ')}`,
-  );
-  process.exit(0);
-}
 // ---------------------------------------------------------------- stdio overhead
-{
-  const tinyConfig = writeConfig('tiny', { tiny: { command: process.execPath, args: [TINY] } });
+// Five ways to reach the same server: directly, through the bare byte relay (the floor of any proxy
+// process), and through the gateway in direct (passthrough), all and meta modes. Latency: sequential
+// calls in alternating blocks (direct, bare, gateway…, direct, bare, gateway…) after a warm-up, so
+// drift on the shared machine lands on every variant alike; throughput: 32 in flight, in
+// alternating blocks too, with the CPU time the variant's whole process tree spent per call.
+if (want('stdio')) {
+  const call = { name: 'shout', arguments: { words: 'hi' } };
   const variants = {
-    direct: {
-      child: new RpcChild('tiny direct', process.execPath, [TINY], { env, cwd: WORK }),
-      call: { name: 'shout', arguments: { words: 'hi' } },
+    direct: { child: new RpcChild('tiny direct', process.execPath, [TINY], { env, cwd: WORK }), call },
+    bareRelay: {
+      child: new RpcChild('bare relay', process.execPath, [BARE_RELAY, process.execPath, TINY], { env, cwd: WORK }),
+      call,
     },
     gatewayDirect: {
       child: await gatewayChild('gateway direct', ['--config', tinyConfig, '--expose', 'direct', '--idle-ms', '0']),
-      call: { name: 'shout', arguments: { words: 'hi' } },
+      call,
     },
     gatewayAll: {
       child: await gatewayChild('gateway all', ['--config', tinyConfig, '--expose', 'all', '--idle-ms', '0']),
@@ -172,46 +179,64 @@ if (ONLY_CONTEXT) {
     },
   };
   await variants.direct.child.initialize();
-  const samples = Object.fromEntries(Object.keys(variants).map((key) => [key, []]));
-  for (const { child, call } of Object.values(variants))
-    for (let i = 0; i < 200; i += 1) await child.request('tools/call', call);
-  for (let block = 0; block < SETTINGS.blocks; block += 1) {
-    for (const [key, { child, call }] of Object.entries(variants)) {
-      for (let i = 0; i < SETTINGS.blockCalls; i += 1) {
-        const { result, sentAt, receivedAt } = await child.request('tools/call', call);
-        if (result.content[0].text !== 'HI') throw new Error(`${key} answered ${JSON.stringify(result)}`);
-        samples[key].push(receivedAt - sentAt);
-      }
-    }
-  }
-  results.stdio = {};
-  for (const [key, { child, call }] of Object.entries(variants)) {
-    const sorted = samples[key].sort((a, b) => a - b);
-    const started = performance.now();
+  await variants.bareRelay.child.initialize();
+  const pipelined = async (child, call, calls) => {
     let sent = 0;
     const worker = async () => {
-      while (sent < SETTINGS.pipelined) {
+      while (sent < calls) {
         sent += 1;
         await child.request('tools/call', call);
       }
     };
     await Promise.all(Array.from({ length: INFLIGHT }, worker));
-    const seconds = (performance.now() - started) / 1000;
+  };
+  // Warm-up: sequential, then pipelined (JIT, the gateway's lazy start, buffers grown).
+  for (const { child, call: c } of Object.values(variants)) {
+    for (let i = 0; i < SETTINGS.warmup; i += 1) await child.request('tools/call', c);
+    await pipelined(child, c, SETTINGS.warmup * 2);
+  }
+  const samples = Object.fromEntries(Object.keys(variants).map((key) => [key, []]));
+  for (let block = 0; block < SETTINGS.blocks; block += 1) {
+    for (const [key, { child, call: c }] of Object.entries(variants)) {
+      for (let i = 0; i < SETTINGS.blockCalls; i += 1) {
+        const { result, sentAt, receivedAt } = await child.request('tools/call', c);
+        if (result.content[0].text !== 'HI') throw new Error(`${key} answered ${JSON.stringify(result)}`);
+        samples[key].push(receivedAt - sentAt);
+      }
+    }
+  }
+  const spent = Object.fromEntries(Object.keys(variants).map((key) => [key, { ms: 0, cpuMs: 0, calls: 0 }]));
+  const perBlock = Math.ceil(SETTINGS.pipelined / SETTINGS.blocks);
+  for (let block = 0; block < SETTINGS.blocks; block += 1) {
+    for (const [key, { child, call: c }] of Object.entries(variants)) {
+      const pids = [child.pid, ...descendants(child.pid, currentProcessTable())];
+      const cpuBefore = treeCpuMs(pids);
+      const started = performance.now();
+      await pipelined(child, c, perBlock);
+      spent[key].ms += performance.now() - started;
+      spent[key].cpuMs += treeCpuMs(pids) - cpuBefore;
+      spent[key].calls += perBlock;
+    }
+  }
+  results.stdio = {};
+  for (const key of Object.keys(variants)) {
+    const sorted = samples[key].sort((a, b) => a - b);
     results.stdio[key] = {
       p50Us: us(percentile(sorted, 50)),
       p99Us: us(percentile(sorted, 99)),
-      callsPerSecond: Math.round(SETTINGS.pipelined / seconds),
+      callsPerSecond: Math.round(spent[key].calls / (spent[key].ms / 1000)),
+      cpuUsPerCall: Math.round((spent[key].cpuMs * 1000) / spent[key].calls),
     };
   }
-  for (const key of ['gatewayDirect', 'gatewayAll', 'gatewayMeta']) {
+  for (const key of ['bareRelay', 'gatewayDirect', 'gatewayAll', 'gatewayMeta']) {
     results.stdio[key].addedP50Us = results.stdio[key].p50Us - results.stdio.direct.p50Us;
     results.stdio[key].addedP99Us = results.stdio[key].p99Us - results.stdio.direct.p99Us;
     results.stdio[key].throughputRatio = results.stdio[key].callsPerSecond / results.stdio.direct.callsPerSecond;
   }
   for (const { child } of Object.values(variants)) await child.kill();
+  console.error('stdio', JSON.stringify(results.stdio));
 }
 
-console.error('stdio', JSON.stringify(results.stdio));
 // ---------------------------------------------------------------- HTTP
 function startHttp(label, command, args, urlFrom, extraEnv = {}) {
   const child = spawn(command, args, { env: { ...env, ...extraEnv }, cwd: WORK, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -304,6 +329,10 @@ async function httpClient(url) {
   return call;
 }
 
+// RSS is sampled after a pipelined warm-up (the heap grows to its working size first), then 16 times
+// over the run. `rssRange` is (max − min) / min over those samples, the ±10% goal; `rssTrend` compares
+// the mean of the last quarter of samples with the first quarter's: growth (a leak) shows there, a
+// garbage-collection sawtooth (old space filling up, then compacted) does not.
 async function measureHttp(server, calls, sampleRss) {
   const request = await httpClient(server.url);
   const call = { name: 'shout', arguments: { words: 'hi' } };
@@ -316,31 +345,46 @@ async function measureHttp(server, calls, sampleRss) {
     if (body.result?.content?.[0]?.text !== 'HI') throw new Error(`${server.label}: ${JSON.stringify(body)}`);
   }
   latencies.sort((a, b) => a - b);
-  const rss = [];
-  let done = 0;
-  const started = performance.now();
-  const worker = async () => {
-    while (done < calls) {
-      done += 1;
-      const n = done;
-      await request('tools/call', call);
-      if (sampleRss && n % Math.ceil(calls / 8) === 0) rss.push(Math.round(rssKiB(server.child.pid) / 1024));
-    }
+  const pipelined = async (count, onCall) => {
+    let done = 0;
+    const worker = async () => {
+      while (done < count) {
+        done += 1;
+        const n = done;
+        await request('tools/call', call);
+        onCall?.(n);
+      }
+    };
+    await Promise.all(Array.from({ length: INFLIGHT }, worker));
   };
-  await Promise.all(Array.from({ length: INFLIGHT }, worker));
+  await pipelined(SETTINGS.httpWarmup);
+  const rss = [];
+  const sample = () => rss.push(Math.round(rssKiB(server.child.pid) / 1024));
+  if (sampleRss) sample();
+  const started = performance.now();
+  await pipelined(calls, (n) => {
+    if (sampleRss && n % Math.ceil(calls / 16) === 0) sample();
+  });
   const seconds = (performance.now() - started) / 1000;
   request.close();
+  const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
+  const quarter = Math.max(1, Math.floor(rss.length / 4));
   return {
     p50Us: us(percentile(latencies, 50)),
     p99Us: us(percentile(latencies, 99)),
     callsPerSecond: Math.round(calls / seconds),
     calls,
-    ...(sampleRss ? { rssMiB: rss } : {}),
+    ...(sampleRss
+      ? {
+          rssMiB: rss,
+          rssRange: (Math.max(...rss) - Math.min(...rss)) / Math.min(...rss),
+          rssTrend: mean(rss.slice(-quarter)) / mean(rss.slice(0, quarter)) - 1,
+        }
+      : {}),
   };
 }
 
-{
-  const tinyConfig = join(WORK, 'tiny.json');
+if (want('http')) {
   const gatewayServer = await startHttp(
     'gateway',
     process.execPath,
@@ -392,7 +436,7 @@ async function measureHttp(server, calls, sampleRss) {
 }
 
 // ---------------------------------------------------------------- scale
-{
+if (want('scale')) {
   const fifty = writeConfig(
     'fifty',
     Object.fromEntries(
@@ -433,59 +477,85 @@ async function measureHttp(server, calls, sampleRss) {
 
 // ---------------------------------------------------------------- report
 mkdirSync(RESULTS, { recursive: true });
-writeFileSync(join(RESULTS, 'gateway-latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+results.machine.loadAtEnd = os.loadavg();
+const resultFile = ONLY === undefined ? 'gateway-latest.json' : `gateway-${[...ONLY].sort().join('-')}.json`;
+writeFileSync(join(RESULTS, resultFile), `${JSON.stringify(results, null, 2)}\n`);
 const c = results.context;
 const r = results.retrieval;
 const s = results.stdio;
 const h = results.http;
-const rows = [
-  [
-    'context: meta / all tokens',
-    `${c.metaTokens} / ${c.allTokens} (${c.tools} tools) = ${(c.ratio * 100).toFixed(1)}%`,
-    '≤ 3%',
-    c.ratio <= 0.03,
-  ],
-  ...[
-    ['all', r],
-    ['dev half', r.dev],
-    ['held-out half', r.heldOut],
-  ].map(([split, m]) => [
-    `retrieval ${split}: R@1 / R@5 / MRR`,
-    `${m.recallAt1.toFixed(3)} / ${m.recallAt5.toFixed(3)} / ${m.mrr.toFixed(3)} (${m.queries} queries)`,
-    '@5 ≥ 0.9',
-    m.recallAt5 >= 0.9,
-  ]),
-  ['stdio direct p50 / p99', `${s.direct.p50Us} / ${s.direct.p99Us} µs, ${s.direct.callsPerSecond}/s`, '', true],
-  ...['gatewayDirect', 'gatewayAll', 'gatewayMeta'].map((key) => [
-    `stdio ${key} added p50 / p99`,
-    `+${s[key].addedP50Us} / +${s[key].addedP99Us} µs, ${s[key].callsPerSecond}/s (${s[key].throughputRatio.toFixed(2)}×)`,
-    '+≤ 50 µs, ≥ 0.8×',
-    s[key].addedP50Us <= 50 && s[key].throughputRatio >= 0.8,
-  ]),
-  ...Object.entries(h).map(([key, m]) => [
-    `HTTP ${key}`,
-    `${m.callsPerSecond}/s over ${m.calls} calls, p50 ${m.p50Us} µs, RSS ${m.rssMiB.join(' ')} MiB`,
-    key === 'gateway' ? '≥ 6k/s, RSS ±10%' : '',
-    key !== 'gateway' || (m.callsPerSecond >= 6000 && Math.max(...m.rssMiB) <= 1.1 * Math.min(...m.rssMiB)),
-  ]),
-  [
-    'scale: 50 servers, spawn → tools/list',
-    `${results.scale.firstToolsListMsP50} ms, RSS ${results.scale.gatewayRssMiB} MiB`,
-    '< 1000 ms',
-    results.scale.firstToolsListMsP50 < 1000,
-  ],
-  [
-    'scale: all mode starts all 50',
-    `${results.scale.allModeStartAllMs} ms, ${results.scale.allModeTools} tools, RSS ${results.scale.allModeRssMiB} MiB`,
-    '',
-    true,
-  ],
-];
+const rows = [];
+if (c !== undefined)
+  rows.push(
+    [
+      'context: meta / all tokens',
+      `${c.metaTokens} / ${c.allTokens} (${c.tools} tools) = ${(c.ratio * 100).toFixed(1)}%`,
+      '≤ 3%',
+      c.ratio <= 0.03,
+    ],
+    ...[
+      ['all', r],
+      ['dev half', r.dev],
+      ['held-out half', r.heldOut],
+    ].map(([split, m]) => [
+      `retrieval ${split}: R@1 / R@5 / MRR`,
+      `${m.recallAt1.toFixed(3)} / ${m.recallAt5.toFixed(3)} / ${m.mrr.toFixed(3)} (${m.queries} queries)`,
+      '@5 ≥ 0.9',
+      m.recallAt5 >= 0.9,
+    ]),
+  );
+if (s !== undefined)
+  rows.push(
+    [
+      'stdio direct p50 / p99',
+      `${s.direct.p50Us} / ${s.direct.p99Us} µs, ${s.direct.callsPerSecond}/s, CPU ${s.direct.cpuUsPerCall} µs/call`,
+      '',
+      true,
+    ],
+    ...['bareRelay', 'gatewayDirect', 'gatewayAll', 'gatewayMeta'].map((key) => [
+      `stdio ${key} added p50 / p99`,
+      `+${s[key].addedP50Us} / +${s[key].addedP99Us} µs, ${s[key].callsPerSecond}/s (${s[key].throughputRatio.toFixed(2)}×), CPU ${s[key].cpuUsPerCall} µs/call`,
+      key === 'bareRelay' ? '(floor)' : '+≤ 50 µs, ≥ 0.8×',
+      s[key].addedP50Us <= 50 && s[key].throughputRatio >= 0.8,
+    ]),
+  );
+if (h !== undefined)
+  rows.push(
+    ...Object.entries(h).map(([key, m]) => [
+      `HTTP ${key}`,
+      `${m.callsPerSecond}/s over ${m.calls} calls, p50 ${m.p50Us} µs`,
+      key === 'gateway' ? '≥ 6k/s' : '',
+      key !== 'gateway' || m.callsPerSecond >= 6000,
+    ]),
+    ...Object.entries(h).map(([key, m]) => [
+      `HTTP ${key} RSS (after warm-up)`,
+      `${Math.min(...m.rssMiB)}–${Math.max(...m.rssMiB)} MiB: range ${(m.rssRange * 100).toFixed(0)}%, trend ${m.rssTrend >= 0 ? '+' : ''}${(m.rssTrend * 100).toFixed(1)}%`,
+      key === 'gateway' ? 'range ≤ 10%' : '',
+      key !== 'gateway' || m.rssRange <= 0.1,
+    ]),
+  );
+if (results.scale !== undefined)
+  rows.push(
+    [
+      'scale: 50 servers, spawn → tools/list',
+      `${results.scale.firstToolsListMsP50} ms, RSS ${results.scale.gatewayRssMiB} MiB`,
+      '< 1000 ms',
+      results.scale.firstToolsListMsP50 < 1000,
+    ],
+    [
+      'scale: all mode starts all 50',
+      `${results.scale.allModeStartAllMs} ms, ${results.scale.allModeTools} tools, RSS ${results.scale.allModeRssMiB} MiB`,
+      '',
+      true,
+    ],
+  );
 for (const [name, value, goal, ok] of rows)
-  console.log(`${name.padEnd(40)} ${value.padEnd(70)} ${goal.padEnd(18)} ${goal === '' ? '' : ok ? 'ok' : 'MISSED'}`);
+  console.log(
+    `${name.padEnd(40)} ${value.padEnd(80)} ${goal.padEnd(18)} ${goal === '' || goal === '(floor)' ? '' : ok ? 'ok' : 'MISSED'}`,
+  );
+const load = (values) => values.map((x) => x.toFixed(2)).join(' ');
 console.log(
-  `load average ${os
-    .loadavg()
-    .map((x) => x.toFixed(2))
-    .join(' ')}; misses: ${r.misses.length} (see bench/results/gateway-latest.json)`,
+  `load average ${load(results.machine.load)} at start, ${load(results.machine.loadAtEnd)} at end` +
+    (r === undefined ? '' : `; misses: ${r.misses.length}`) +
+    ` (see bench/results/${resultFile})`,
 );

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
+import { setFlagsFromString } from 'node:v8';
 
 import {
   createGateway,
@@ -25,6 +26,7 @@ import { ConfigError, factoryStateHome, parseCommandLine, serve, serveOptionsFro
 import type { CommandContext, CommandTable } from '../command.js';
 import { CliError } from '../errors.js';
 import { GATEWAY_USAGE, parseGatewayArgs } from './gateway-args.js';
+import { gatewayHeapFlag } from './gateway-heap.js';
 
 /** `--config FILE`, else `.mcp.json` in the working folder, else the registry. */
 function sourceFor(config: string | undefined, context: CommandContext): ServerSource {
@@ -62,6 +64,13 @@ async function runGateway(argv: readonly string[], context: CommandContext): Pro
   }
   if (parsed.kind !== 'serve') throw new CliError(`unsupported option; see mcp-factory gateway --help`);
   const serveOptions = parsed.options;
+  let heapFlag: string | undefined;
+  try {
+    heapFlag = gatewayHeapFlag(process.execArgv, context.io.env);
+  } catch (error) {
+    throw new CliError((error as Error).message);
+  }
+  if (heapFlag !== undefined) setFlagsFromString(heapFlag);
   const stateHome = factoryStateHome(context.io.env);
   const options: GatewayOptions = {
     source: sourceFor(args.config, context),

@@ -3,6 +3,12 @@
  * or exit kills everything it started), spoken to over newline-delimited JSON-RPC on its stdio,
  * its stderr shared with the proxy's.
  *
+ * Unlike the gateway's relay (see ./process-tree.ts), the dev proxy keeps the process group: a
+ * child that crashes is common while developing, and only its group still holds what it started
+ * once it is gone (a tree walk finds nothing under a dead process). The group's own session costs
+ * CPU per round trip (a separate Linux autogroup), which matters for the gateway's throughput, not
+ * for a reload loop measured in tens of milliseconds.
+ *
  * @module
  */
 import { spawn, type ChildProcess } from 'node:child_process';

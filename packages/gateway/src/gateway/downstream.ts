@@ -19,6 +19,8 @@ import type {
 } from '@modelcontextprotocol/client';
 import type { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 
+import { currentProcessTable, descendants, signalAll } from '../dev/process-tree.js';
+import { batchedStdioTransport } from './batched-stdio.js';
 import { GatewayError, GatewayErrorCode } from './errors.js';
 import { toolsHash } from './tools-hash.js';
 import type { ServerSpec } from './server-source.js';
@@ -97,6 +99,8 @@ export class Downstream {
   /** True once a pinned server's tools matched their hash (see `ServerSpec.toolsHash`). */
   private verified = false;
   private client: Client | undefined;
+  /** The running server's process id (stdio servers), for the tree kill on stop. */
+  private pid: () => number | null = () => null;
   private connecting: Promise<Client> | undefined;
   private catalog: DownstreamCatalog | undefined;
   private catalogLoading: Promise<DownstreamCatalog> | undefined;
@@ -208,7 +212,7 @@ export class Downstream {
     if (spec.kind === 'stdio') {
       mkdirSync(this.options.logDir, { recursive: true });
       this.stderrFd = openSync(this.logFile, 'a');
-      transport = new StdioClientTransport({
+      transport = batchedStdioTransport(StdioClientTransport, {
         command: spec.command,
         args: [...spec.args],
         env: { ...spec.env },
@@ -220,6 +224,10 @@ export class Downstream {
         requestInit: { headers: { ...spec.headers } },
       });
     }
+    if (transport instanceof StdioClientTransport) {
+      const stdio = transport;
+      this.pid = () => stdio.pid;
+    } else this.pid = () => null;
     client.onclose = () => this.onClosed(client);
     const refresh = (): void => {
       this.catalog = undefined;
@@ -446,7 +454,13 @@ export class Downstream {
     this.client = undefined;
     this.catalog = undefined;
     this.state = 'stopped';
+    // What the server started (a wrapper's real server, helpers) is collected while the server
+    // still holds it; the SDK's close stops the server itself (stdin EOF, then SIGTERM), and
+    // whatever of its tree outlived it is killed after.
+    const pid = client === undefined ? null : this.pid();
+    const tree = pid === null ? [] : descendants(pid, currentProcessTable());
     if (client !== undefined) await client.close().catch(() => undefined);
+    signalAll(tree, 'SIGKILL');
     this.releaseStderr();
   }
 

@@ -15,7 +15,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { describeExit, killGroup, type ChildExit } from '../dev/child.js';
+import { describeExit, type ChildExit } from '../dev/child.js';
+import { stopTree } from '../dev/process-tree.js';
 import type { DownstreamEvent } from './downstream.js';
 import { GatewayError, GatewayErrorCode } from './errors.js';
 import { peekServerFrame, splitLines } from './frames.js';
@@ -211,7 +212,8 @@ export class RelayDownstream {
       cwd: spec.cwd,
       env: { ...inheritedEnvironment(), ...spec.env },
       stdio: ['pipe', 'pipe', this.#stderrFd],
-      detached: true,
+      // Not detached: a session of its own would put the server in another scheduling autogroup
+      // (Linux), which about doubles the CPU cost of each round trip; stop() kills its tree instead.
     });
     this.#child = child;
     this.#exited = new Promise<ChildExit>((resolve) => {
@@ -219,7 +221,6 @@ export class RelayDownstream {
       const finish = (exit: ChildExit): void => {
         if (done) return;
         done = true;
-        if (child.pid !== undefined) killGroup(child.pid, 'SIGKILL');
         resolve(exit);
         this.#onExit(child, exit);
       };
@@ -252,7 +253,8 @@ export class RelayDownstream {
       (error: unknown) => {
         if (this.#child !== child) return;
         this.lastError = `restart failed: ${error instanceof Error ? error.message : String(error)}`;
-        if (child.pid !== undefined) killGroup(child.pid, 'SIGKILL');
+        if (child.pid !== undefined && this.#exited !== undefined)
+          void stopTree(child.pid, { exited: this.#exited, graceMs: 0 });
       },
     );
   }
@@ -370,7 +372,10 @@ export class RelayDownstream {
     this.options.onEvent?.({ server: this.name, level, message });
   }
 
-  /** Stops the process (not a crash): stdin closed, SIGTERM to its group, SIGKILL after `graceMs`. */
+  /**
+   * Stops the process (not a crash): stdin closed, SIGTERM to it and every process it started,
+   * SIGKILL to what is left once it exited or after `graceMs`.
+   */
   async stop(graceMs = 1000): Promise<void> {
     this.#stopping = true;
     clearTimeout(this.#backoffTimer);
@@ -382,14 +387,11 @@ export class RelayDownstream {
       return;
     }
     this.state = 'stopping';
+    // The tree is collected (synchronously, in stopTree's first step) before stdin closes: a
+    // server that exits on EOF would otherwise leave its children to init, out of the tree.
+    const stopping = child.pid === undefined ? exited : stopTree(child.pid, { exited, graceMs });
     child.stdin?.end();
-    const pid = child.pid;
-    if (pid !== undefined) killGroup(pid, 'SIGTERM');
-    const timer = setTimeout(() => {
-      if (pid !== undefined) killGroup(pid, 'SIGKILL');
-    }, graceMs);
-    await exited;
-    clearTimeout(timer);
+    await stopping;
   }
 
   /** Stops for good (the front went away). */

@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+
+import {
+  descendants,
+  linuxProcessTable,
+  parentPidOfStat,
+  stopTree,
+  tableFromParents,
+  type ProcReader,
+} from './process-tree.js';
+
+/** A fake /proc: `stat` lines per pid, and `children` files per pid when `withChildrenFiles`. */
+function fakeProc(parents: Record<number, number>, withChildrenFiles: boolean): ProcReader & { reads: string[] } {
+  const reads: string[] = [];
+  const enoent = (path: string): Error => Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+  return {
+    reads,
+    readdir(path) {
+      reads.push(path);
+      if (path === '/proc') return [...Object.keys(parents), 'self', 'sys'];
+      const task = /^\/proc\/(\d+)\/task$/.exec(path);
+      if (task?.[1] !== undefined && parents[Number(task[1])] !== undefined) return [task[1]];
+      throw enoent(path);
+    },
+    readFile(path) {
+      reads.push(path);
+      const stat = /^\/proc\/(\d+)\/stat$/.exec(path);
+      if (stat?.[1] !== undefined && parents[Number(stat[1])] !== undefined)
+        return `${stat[1]} (node (worker) x) S ${parents[Number(stat[1])]} 1 1 0 -1\n`;
+      const children = /^\/proc\/(\d+)\/task\/\d+\/children$/.exec(path);
+      if (withChildrenFiles && children?.[1] !== undefined) {
+        const pid = Number(children[1]);
+        const kids = Object.entries(parents)
+          .filter(([, ppid]) => ppid === pid)
+          .map(([child]) => child);
+        return kids.length === 0 ? '' : `${kids.join(' ')} `;
+      }
+      throw enoent(path);
+    },
+  };
+}
+
+// 10 ─┬─ 11 ── 13 ── 14
+//     └─ 12
+// 20 ── 21 (another tree)
+const PARENTS = { 1: 0, 10: 1, 11: 10, 12: 10, 13: 11, 14: 13, 20: 1, 21: 20 };
+
+describe('parentPidOfStat', () => {
+  it('reads the parent pid after the command name, even one with spaces and parentheses', () => {
+    expect(parentPidOfStat('4242 (node) S 17 4242 4242 0 -1 4194560')).toBe(17);
+    expect(parentPidOfStat('4242 (my (odd) name) R 99 1 1 0')).toBe(99);
+    expect(parentPidOfStat('garbage')).toBeUndefined();
+  });
+});
+
+describe('descendants', () => {
+  it('collects children, grandchildren and deeper, parents first, not the root itself', () => {
+    const table = tableFromParents(Object.entries(PARENTS).map(([pid, ppid]) => [Number(pid), ppid] as const));
+    expect(descendants(10, table)).toEqual([11, 12, 13, 14]);
+    expect(descendants(20, table)).toEqual([21]);
+    expect(descendants(14, table)).toEqual([]);
+    expect(descendants(999, table)).toEqual([]);
+  });
+
+  it('does not walk in circles when a racy snapshot shows a cycle', () => {
+    const table = tableFromParents([
+      [2, 1],
+      [3, 2],
+      [1, 3],
+    ]);
+    expect(descendants(1, table)).toEqual([2, 3]);
+  });
+});
+
+describe('linuxProcessTable', () => {
+  it('reads the children files when the kernel has them, without scanning every process', () => {
+    const proc = fakeProc(PARENTS, true);
+    expect(descendants(10, linuxProcessTable(proc))).toEqual([11, 12, 13, 14]);
+    expect(proc.reads).not.toContain('/proc');
+  });
+
+  it('falls back to the parent pids of every stat when there are no children files', () => {
+    const proc = fakeProc(PARENTS, false);
+    const table = linuxProcessTable(proc);
+    expect(descendants(10, table)).toEqual([11, 12, 13, 14]);
+    expect(descendants(20, table)).toEqual([21]);
+    // One scan per snapshot.
+    expect(proc.reads.filter((path) => path === '/proc')).toHaveLength(1);
+  });
+
+  it('finds nothing under a process that is gone', () => {
+    expect(descendants(77, linuxProcessTable(fakeProc(PARENTS, true)))).toEqual([]);
+  });
+});
+
+describe('stopTree', () => {
+  const table = (): ReturnType<typeof tableFromParents> =>
+    tableFromParents(Object.entries(PARENTS).map(([pid, ppid]) => [Number(pid), ppid] as const));
+
+  it('sends SIGTERM to the whole tree, then SIGKILL to what is left once the root exited', async () => {
+    const signals: string[] = [];
+    let exit!: () => void;
+    const exited = new Promise<void>((resolve) => (exit = resolve));
+    const stopping = stopTree(10, {
+      exited,
+      graceMs: 10_000,
+      table,
+      kill: (pid, signal) => {
+        signals.push(`${signal} ${pid}`);
+        if (pid === 10 && signal === 'SIGTERM') exit();
+      },
+    });
+    await stopping;
+    expect(signals.filter((s) => s.startsWith('SIGTERM')).sort()).toEqual(
+      ['SIGTERM 10', 'SIGTERM 11', 'SIGTERM 12', 'SIGTERM 13', 'SIGTERM 14'].sort(),
+    );
+    expect(signals.filter((s) => s.startsWith('SIGKILL')).sort()).toEqual(
+      ['SIGKILL 10', 'SIGKILL 11', 'SIGKILL 12', 'SIGKILL 13', 'SIGKILL 14'].sort(),
+    );
+    expect(signals.some((s) => s.endsWith(' 20') || s.endsWith(' 21'))).toBe(false);
+  });
+
+  it('sends SIGKILL after the grace period to a root that ignores SIGTERM, and to what it started meanwhile', async () => {
+    const signals: string[] = [];
+    let exit!: () => void;
+    const exited = new Promise<void>((resolve) => (exit = resolve));
+    let later = false;
+    await stopTree(10, {
+      exited,
+      graceMs: 20,
+      table: () =>
+        later
+          ? tableFromParents([...Object.entries(PARENTS).map(([p, pp]) => [Number(p), pp] as const), [15, 10]])
+          : table(),
+      kill: (pid, signal) => {
+        signals.push(`${signal} ${pid}`);
+        if (signal === 'SIGTERM') later = true;
+        if (pid === 10 && signal === 'SIGKILL') exit();
+      },
+    });
+    expect(signals).toContain('SIGKILL 15');
+    expect(signals).toContain('SIGKILL 10');
+    expect(signals).not.toContain('SIGTERM 15');
+  });
+
+  it('treats a process that is already gone as stopped', async () => {
+    await expect(
+      stopTree(10, {
+        exited: Promise.resolve(),
+        table,
+        kill: () => {
+          throw Object.assign(new Error('ESRCH'), { code: 'ESRCH' });
+        },
+      }),
+    ).resolves.toBeUndefined();
+  });
+});

@@ -1,0 +1,209 @@
+/**
+ * A process and everything it started, found by walking the process table rather than by process
+ * group. Servers are spawned in the caller's own session and group (not `detached`): on Linux a
+ * new session gets its own scheduling autogroup, which made every cross-process round trip
+ * between the gateway (or dev proxy) and its server cost about twice the CPU. Without a group of
+ * their own, stopping a server means collecting its descendants first (`/proc/<pid>/task/<tid>/children`
+ * when the kernel has it, else the parent pid field of every `/proc/<pid>/stat`; `ps` elsewhere),
+ * then signalling each.
+ *
+ * A descendant whose parent already exited has been reparented (to init or a subreaper) and is
+ * no longer in the tree: stop a tree before its root goes, and see {@link stopTree} for the order.
+ *
+ * @module
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** The process table as the walk reads it; injected so the walk is tested without processes. */
+export interface ProcessTable {
+  /** The direct children of `pid`; empty when it has none or is gone. */
+  childrenOf(pid: number): readonly number[];
+}
+
+/** The parent pid field of a `/proc/<pid>/stat` line (the 4th field, after the parenthesized name). */
+export function parentPidOfStat(stat: string): number | undefined {
+  const close = stat.lastIndexOf(')');
+  if (close === -1) return undefined;
+  // `) S 1234 …`: state, then the parent pid.
+  const fields = stat.slice(close + 2).split(' ');
+  const ppid = Number(fields[1]);
+  return Number.isInteger(ppid) ? ppid : undefined;
+}
+
+/** Groups `pid → ppid` pairs into a table of children. */
+export function tableFromParents(parents: Iterable<readonly [pid: number, ppid: number]>): ProcessTable {
+  const children = new Map<number, number[]>();
+  for (const [pid, ppid] of parents) {
+    const list = children.get(ppid);
+    if (list === undefined) children.set(ppid, [pid]);
+    else list.push(pid);
+  }
+  return { childrenOf: (pid) => children.get(pid) ?? [] };
+}
+
+/** The file reads a Linux {@link ProcessTable} makes; injected in tests. */
+export interface ProcReader {
+  readdir(path: string): string[];
+  readFile(path: string): string;
+}
+
+const nodeProcReader: ProcReader = {
+  readdir: (path) => readdirSync(path),
+  readFile: (path) => readFileSync(path, 'latin1'),
+};
+
+function isMissing(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+}
+
+/**
+ * A snapshot of the Linux process table read from `proc` (default `/proc`). Children come from
+ * `task/<tid>/children` while the kernel provides those files (CONFIG_PROC_CHILDREN); without
+ * them, every `stat` is read once, on the first lookup, and the table is built from parent pids.
+ */
+export function linuxProcessTable(reader: ProcReader = nodeProcReader, proc = '/proc'): ProcessTable {
+  let scanned: ProcessTable | undefined;
+  const scan = (): ProcessTable => {
+    const parents: [number, number][] = [];
+    for (const entry of reader.readdir(proc)) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const ppid = parentPidOfStat(reader.readFile(`${proc}/${entry}/stat`));
+        if (ppid !== undefined) parents.push([Number(entry), ppid]);
+      } catch {
+        // Gone between the listing and the read.
+      }
+    }
+    return tableFromParents(parents);
+  };
+  return {
+    childrenOf(pid) {
+      if (scanned !== undefined) return scanned.childrenOf(pid);
+      let tasks: string[];
+      try {
+        tasks = reader.readdir(`${proc}/${pid}/task`);
+      } catch {
+        return []; // gone
+      }
+      const children: number[] = [];
+      for (const tid of tasks) {
+        let text: string;
+        try {
+          text = reader.readFile(`${proc}/${pid}/task/${tid}/children`);
+        } catch (error) {
+          if (!isMissing(error)) continue; // the thread ended meanwhile
+          // No children files on this kernel (or the thread just ended): the parent-pid scan is
+          // always right, so use it from now on.
+          scanned = scan();
+          return scanned.childrenOf(pid);
+        }
+        for (const word of text.split(' ')) if (word !== '' && word !== '\n') children.push(Number(word));
+      }
+      return children;
+    },
+  };
+}
+
+/** The process table from `ps` (macOS, the BSDs); empty when `ps` cannot run. */
+export function psProcessTable(): ProcessTable {
+  let output = '';
+  try {
+    output = execFileSync('ps', ['-A', '-o', 'pid=,ppid='], { encoding: 'utf8' });
+  } catch {
+    // No ps: only the root itself will be signalled.
+  }
+  const parents: [number, number][] = [];
+  for (const line of output.split('\n')) {
+    const [pid, ppid] = line.trim().split(/\s+/).map(Number);
+    if (pid !== undefined && ppid !== undefined && Number.isInteger(pid) && Number.isInteger(ppid))
+      parents.push([pid, ppid]);
+  }
+  return tableFromParents(parents);
+}
+
+/** A fresh snapshot of this platform's process table (Windows: none, so a tree is its root). */
+export function currentProcessTable(): ProcessTable {
+  if (process.platform === 'linux') return linuxProcessTable();
+  if (process.platform === 'win32') return { childrenOf: () => [] };
+  return psProcessTable();
+}
+
+/** Every descendant of `root` (not `root` itself), parents before their children. */
+export function descendants(root: number, table: ProcessTable): number[] {
+  const seen = new Set<number>([root]);
+  const found: number[] = [];
+  for (let i = -1; i < found.length; i += 1) {
+    const parent = i === -1 ? root : (found[i] as number);
+    for (const child of table.childrenOf(parent)) {
+      // A pid seen twice would be a reused pid in a racy snapshot: never walk in circles.
+      if (seen.has(child)) continue;
+      seen.add(child);
+      found.push(child);
+    }
+  }
+  return found;
+}
+
+/** Sends `signal` to each pid; a process already gone is fine. */
+export function signalAll(
+  pids: Iterable<number>,
+  signal: NodeJS.Signals,
+  kill: (pid: number, signal: NodeJS.Signals) => void = (pid, sig) => process.kill(pid, sig),
+): void {
+  for (const pid of pids) {
+    try {
+      kill(pid, signal);
+    } catch {
+      // ESRCH: already gone.
+    }
+  }
+}
+
+/** Options of {@link stopTree}. */
+export interface StopTreeOptions {
+  /** Resolves when the root has exited (its `exit` event). */
+  readonly exited: Promise<unknown>;
+  /** How long the tree gets after SIGTERM before SIGKILL. Default 1000 ms. */
+  readonly graceMs?: number;
+  /** Reads the process table; default {@link currentProcessTable}. */
+  readonly table?: () => ProcessTable;
+  /** Sends a signal; default `process.kill`. */
+  readonly kill?: (pid: number, signal: NodeJS.Signals) => void;
+}
+
+/**
+ * Stops `root` and its descendants: collects the tree while the root still holds it, sends
+ * SIGTERM to each, and once the root exited (or `graceMs` passed) sends SIGKILL to whatever of
+ * the tree is left, including what it started meanwhile. Resolves when the root has exited.
+ */
+export async function stopTree(root: number, options: StopTreeOptions): Promise<void> {
+  const table = options.table ?? currentProcessTable;
+  const kill = options.kill ?? ((pid: number, signal: NodeJS.Signals) => process.kill(pid, signal));
+  const tree = new Set([root, ...descendants(root, table())]);
+  signalAll(tree, 'SIGTERM', kill);
+  let timer: NodeJS.Timeout | undefined;
+  const graceOver = new Promise<'grace'>((resolve) => {
+    timer = setTimeout(() => resolve('grace'), options.graceMs ?? 1000);
+  });
+  const first = await Promise.race([options.exited.then(() => 'exited' as const), graceOver]);
+  clearTimeout(timer);
+  killRest(tree, first === 'exited' ? undefined : root, table, kill);
+  if (first !== 'exited') await options.exited;
+}
+
+/** SIGKILL to every process of `tree` and, when `root` is given (still alive), to its current descendants too. */
+function killRest(
+  tree: Iterable<number>,
+  root: number | undefined,
+  table: () => ProcessTable,
+  kill: (pid: number, signal: NodeJS.Signals) => void,
+): void {
+  const rest = new Set(tree);
+  if (root !== undefined) {
+    const snapshot = table();
+    for (const pid of [root, ...rest]) for (const child of descendants(pid, snapshot)) rest.add(child);
+    rest.add(root);
+  }
+  signalAll(rest, 'SIGKILL', kill);
+}
