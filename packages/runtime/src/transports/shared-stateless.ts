@@ -30,6 +30,7 @@ import {
 } from '@modelcontextprotocol/server';
 
 import { onWire } from '../_after-answer.js';
+import { plainRequest, type JsonRpcRequestBody } from './_plain-request.js';
 import type { McpApp } from '../server.js';
 
 /** Most long-lived instances kept (one per distinct share key). */
@@ -52,36 +53,9 @@ const LEGACY_REVISIONS = new Set(['2024-11-05', '2025-03-26', '2025-06-18', '202
 
 type JsonRpcId = string | number;
 
-interface JsonRpcRequestBody {
-  readonly jsonrpc: '2.0';
-  readonly id: JsonRpcId;
-  readonly method: string;
-  readonly params?: Record<string, unknown>;
-}
-
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-const REQUEST_KEYS = new Set(['jsonrpc', 'id', 'method', 'params']);
-
-/**
- * `body` as the SDK's `JSONRPCRequestSchema` would parse it, checked without zod for the common
- * shape: only the four request keys, `jsonrpc` "2.0", a string or safe-integer `id`, a string
- * `method`, and `params` absent or an object without `_meta`. Anything else (a `_meta` to check, an
- * odd id) is `undefined` here and goes through `parseJSONRPCMessage`, so what is accepted is a
- * subset of what the schema accepts. The schema's own parse costs a small call ~8 µs of CPU.
- */
-function plainRequest(body: object): JsonRpcRequestBody | undefined {
-  for (const key in body) if (!REQUEST_KEYS.has(key)) return undefined;
-  const { jsonrpc, id, method, params } = body as Record<string, unknown>;
-  if (jsonrpc !== '2.0' || typeof method !== 'string') return undefined;
-  if (typeof id !== 'string' && !Number.isSafeInteger(id)) return undefined;
-  if (params === undefined) return { jsonrpc, id: id as JsonRpcId, method };
-  if (typeof params !== 'object' || params === null || Array.isArray(params) || '_meta' in params) return undefined;
-  if (Object.getPrototypeOf(params) !== Object.prototype) return undefined;
-  return { jsonrpc, id: id as JsonRpcId, method, params: params as Record<string, unknown> };
 }
 
 /**
