@@ -48,7 +48,7 @@ import { ConfigError, isMcpFactoryError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
 import { runtimeMetrics, type RuntimeMetrics } from '../observability/metrics.js';
 import { JournalError } from './errors.js';
-import { encodeRecord, type JournalEntry } from './record.js';
+import { recordLineBytes, writeRecord, type JournalEntry } from './record.js';
 import { recoverJournal, type RecoveryReport } from './recovery.js';
 import { createRedactor, type Redactor } from './redact.js';
 import { listSegments, listSegmentsSync, segmentName, syncDirectory, syncDirectorySync } from './segments.js';
@@ -422,22 +422,25 @@ export class Journal {
         if (this.#broken !== undefined) throw this.#broken;
         if (this.#size > 0 && this.#segmentExpired()) await this.#rotate();
         const start = index;
-        const lines: string[] = [];
         let bytes = 0;
         for (let item = batch[index]; item !== undefined; item = batch[index]) {
-          const line = encodeRecord(this.#seq + lines.length + 1, item.body);
-          const length = Buffer.byteLength(line);
+          const length = recordLineBytes(this.#seq + (index - start) + 1, item.bodyBytes);
           if (this.#size + bytes > 0 && this.#size + bytes + length > this.#maxSegmentBytes) break;
-          lines.push(line);
           bytes += length;
           index += 1;
         }
-        if (lines.length === 0) await this.#rotate();
-        else
-          await this.#writeChunk(
-            batch.slice(start, index).map((item) => item.pending),
-            lines.join(''),
-          );
+        if (index === start) {
+          await this.#rotate();
+          continue;
+        }
+        // One buffer for the chunk, each line written straight into it (no line strings to join).
+        const written = batch.slice(start, index).map((item) => item.pending);
+        const chunk = Buffer.allocUnsafe(bytes);
+        let offset = 0;
+        written.forEach((pending, position) => {
+          offset = writeRecord(chunk, offset, this.#seq + position + 1, pending.body);
+        });
+        await this.#writeChunk(written, chunk);
       }
       if (syncAfter && this.#fsync === 'interval') {
         clearTimeout(this.#timer);
@@ -453,13 +456,12 @@ export class Journal {
     }
   }
 
-  /** The queued records as written: each with its serialized body. */
-  #serializeBatch(queued: readonly Pending[]): { pending: Pending; body: string }[] {
-    return queued.map((pending) => ({ pending, body: pending.body }));
+  /** The queued records as written: each with the byte length of its serialized body. */
+  #serializeBatch(queued: readonly Pending[]): { pending: Pending; bodyBytes: number }[] {
+    return queued.map((pending) => ({ pending, bodyBytes: Buffer.byteLength(pending.body) }));
   }
 
-  async #writeChunk(entries: readonly Pending[], text: string): Promise<void> {
-    const buffer = Buffer.from(text, 'utf8');
+  async #writeChunk(entries: readonly Pending[], buffer: Buffer): Promise<void> {
     try {
       await writeAll(this.#fd, buffer);
     } catch (error) {
