@@ -53,7 +53,7 @@ function app(lines: Record<string, unknown>[]) {
   const server = createServer({
     name: 'after-answer',
     version: '1.0.0',
-    logger: createLogger({ level: 'info', destination }),
+    logger: createLogger({ level: 'debug', destination }),
     metrics,
     tools: [defineTool({ name: 'echo', description: 'Echoes', run: () => 'echoed' })],
   });

@@ -47,7 +47,7 @@ export class RuntimeCall implements Call {
   readonly timeoutMs: number;
   readonly context: CallContext;
   readonly logger: Logger;
-  readonly attributes = new Map<string, unknown>();
+  #attributes: Map<string, unknown> | undefined;
   /** The call's cancellation state (the deadline policy listens to it). */
   readonly abort: CallAbort;
   readonly uri: URL | undefined;
@@ -71,6 +71,12 @@ export class RuntimeCall implements Call {
     this.uri = init.uri;
     this.variables = init.variables;
     this.answeredOnWire = init.answeredOnWire === true;
+  }
+
+  /** Made on first use: a call that succeeds usually never touches it. */
+  get attributes(): Map<string, unknown> {
+    this.#attributes ??= new Map();
+    return this.#attributes;
   }
 
   /** Aborting it cancels the call; made on first use. */

@@ -325,7 +325,7 @@ export function createServer(options: ServerOptions): McpApp {
     }
   }
 
-  function createCall(input: CallInput, answeredOnWire = false): Call {
+  function createCall(input: Omit<CallInput, 'era'>, era: CallInput['era'], answeredOnWire = false): Call {
     const { definition, sdk } = input;
     const kind = definition.kind === 'tool' ? 'tool' : definition.kind === 'prompt' ? 'prompt' : 'resource';
     const requestId = requestIdOf(sdk);
@@ -337,7 +337,7 @@ export function createServer(options: ServerOptions): McpApp {
       name: definition.name,
       abort,
       deadline: Date.now() + timeoutMs,
-      era: input.era,
+      era,
       sdk,
       logger,
       serverName: options.name,
@@ -367,8 +367,7 @@ export function createServer(options: ServerOptions): McpApp {
     authInfo: AuthInfo | undefined,
     answeredOnWire: boolean,
   ): void {
-    const run = (input: Omit<CallInput, 'era'>): Promise<Outcome> =>
-      dispatch(createCall({ ...input, era }, answeredOnWire));
+    const run = (input: Omit<CallInput, 'era'>): Promise<Outcome> => dispatch(createCall(input, era, answeredOnWire));
     for (const tool of tools) {
       const registered = server.registerTool(
         tool.name,
@@ -489,7 +488,7 @@ export function createServer(options: ServerOptions): McpApp {
     close,
     ...(options.resourceUpdates === undefined ? {} : { resourceUpdates: options.resourceUpdates }),
     dispatch,
-    createCall: (input) => createCall(input),
+    createCall: (input) => createCall(input, input.era),
     ...(shareKey === undefined ? {} : { shareKey }),
   };
 }

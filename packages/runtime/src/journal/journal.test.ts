@@ -145,6 +145,29 @@ describe('the journal writer', () => {
     expect(values.find((value) => value.labels.result === 'error')?.value).toBe(1);
   });
 
+  test('record() queues in order with append() and counts what it cannot write', async () => {
+    const dir = await tempDir();
+    const metrics = createRuntimeMetrics({ defaultMetrics: false });
+    const journal = opened(dir, { metrics, fsync: 'interval' });
+    journal.record(entry({ requestId: 'r1' }));
+    expect(await journal.append(entry({ requestId: 'r2' }))).toBe(2);
+    journal.record(entry({ requestId: 'r3', args: { n: 1n } }));
+    journal.record(entry({ requestId: 'r4', durationMs: 2 }));
+    await journal.flush();
+    const records = await collect(readJournal(dir));
+    expect(records.map((record) => [record.seq, record.requestId])).toEqual([
+      [1, 'r1'],
+      [2, 'r2'],
+      [3, 'r4'],
+    ]);
+    expect(records[2]).toMatchObject({ durationMs: 2, args: { text: 'hi' }, status: 'ok' });
+    await journal.close();
+    journal.record(entry({ requestId: 'late' }));
+    const values = (await metrics.journalRecords.get()).values;
+    expect(values.find((value) => value.labels.result === 'ok')?.value).toBe(3);
+    expect(values.find((value) => value.labels.result === 'error')?.value).toBe(2);
+  });
+
   test('stops being writable when a rotation fails, rejecting appends from then on', async () => {
     const dir = await tempDir();
     const { logger, lines } = memoryLogger();

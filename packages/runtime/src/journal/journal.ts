@@ -48,7 +48,7 @@ import { ConfigError, isMcpFactoryError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
 import { runtimeMetrics, type RuntimeMetrics } from '../observability/metrics.js';
 import { JournalError } from './errors.js';
-import { encodeRecord, type JournalEntry } from './record.js';
+import { recordLineBytes, writeRecord, type JournalEntry } from './record.js';
 import { recoverJournal, type RecoveryReport } from './recovery.js';
 import { createRedactor, type Redactor } from './redact.js';
 import { listSegments, listSegmentsSync, segmentName, syncDirectory, syncDirectorySync } from './segments.js';
@@ -98,8 +98,9 @@ interface Pending {
   /** The record's text without its sequence number and checksum (see `encodeRecord`). */
   readonly body: string;
   seq: number;
-  resolve(seq: number): void;
-  reject(error: Error): void;
+  /** Absent for {@link Journal.record}: nobody waits, a failure is only logged and counted. */
+  readonly resolve: ((seq: number) => void) | undefined;
+  readonly reject: ((error: Error) => void) | undefined;
 }
 
 /** The interval policy writes its queue early once this many records wait (bounds the memory held). */
@@ -269,29 +270,48 @@ export class Journal {
    * once durable per the fsync policy; rejects with a {@link JournalError} if it cannot be written.
    */
   append(entry: JournalEntry): Promise<number> {
+    const body = this.#accept(entry);
+    if (typeof body !== 'string') return Promise.reject(body);
+    return new Promise<number>((resolve, reject) => {
+      this.#queue.push({ body, seq: 0, resolve, reject });
+      this.#scheduleWrite();
+    });
+  }
+
+  /**
+   * {@link append} for a caller that does not wait: the record is queued the same way, in order,
+   * without a promise per record. A record that cannot be written is logged and counted
+   * (`mcp_journal_records_total{result="error"}`), as every failed append is.
+   */
+  record(entry: JournalEntry): void {
+    const body = this.#accept(entry);
+    if (typeof body !== 'string') return;
+    this.#queue.push({ body, seq: 0, resolve: undefined, reject: undefined });
+    this.#scheduleWrite();
+  }
+
+  /** The serialized body of `entry`, or why it cannot be queued (logged and counted). */
+  #accept(entry: JournalEntry): string | JournalError {
     if (this.#closed || this.#broken !== undefined) {
       this.#metrics?.journalRecords.inc({ result: 'error' });
-      return Promise.reject(this.#broken ?? new JournalError('The journal is closed.', 'closed'));
+      return this.#broken ?? new JournalError('The journal is closed.', 'closed');
     }
-    let body: string;
     try {
-      body = this.#serialize(entry, this.#now());
+      return this.#serialize(entry, this.#now());
     } catch (error) {
       this.#logger.warn(
         { method: entry.method, name: entry.name, requestId: entry.requestId, err: error },
         'journal: entry not serializable; not journaled',
       );
       this.#metrics?.journalRecords.inc({ result: 'error' });
-      return Promise.reject(
-        new JournalError(`Cannot journal ${entry.method} ${entry.name}: ${errorMessage(error)}`, 'unserializable', {
+      return new JournalError(
+        `Cannot journal ${entry.method} ${entry.name}: ${errorMessage(error)}`,
+        'unserializable',
+        {
           cause: error,
-        }),
+        },
       );
     }
-    return new Promise<number>((resolve, reject) => {
-      this.#queue.push({ body, seq: 0, resolve, reject });
-      this.#scheduleWrite();
-    });
   }
 
   /**
@@ -349,16 +369,34 @@ export class Journal {
   }
 
   #serialize(entry: JournalEntry, at: number): string {
+    const ts = this.#timestamp(at);
+    if (!('seq' in entry || 'ts' in entry || 'crc' in entry || 'exchanges' in entry)) {
+      // The common case: the entry's own JSON after the writer's `ts`, no copy of the entry.
+      const json = this.#redactor.stringify(entry);
+      return json === '{}' ? `{"ts":"${ts}"}` : `{"ts":"${ts}",${json.slice(1)}`;
+    }
     // A caller's own `seq`, `ts` or `crc` would shadow the writer's: JSON.parse keeps the last key.
     const { seq: _seq, ts: _ts, crc: _crc, exchanges, ...rest } = entry as JournalEntry & Record<string, unknown>;
     const record = {
-      ts: new Date(at).toISOString(),
+      ts,
       ...rest,
       ...(exchanges === undefined
         ? {}
         : { exchanges: exchanges.map((exchange) => this.#redactor.exchange(exchange, this.recordBodies)) }),
     };
     return this.#redactor.stringify(record);
+  }
+
+  #lastTsAt = Number.NaN;
+  #lastTs = '';
+
+  /** `at` as ISO 8601, formatted once per millisecond (records of one burst share it). */
+  #timestamp(at: number): string {
+    if (at !== this.#lastTsAt) {
+      this.#lastTsAt = at;
+      this.#lastTs = new Date(at).toISOString();
+    }
+    return this.#lastTs;
   }
 
   /** Runs `operation` on the lane: one file operation at a time, in order. */
@@ -384,22 +422,25 @@ export class Journal {
         if (this.#broken !== undefined) throw this.#broken;
         if (this.#size > 0 && this.#segmentExpired()) await this.#rotate();
         const start = index;
-        const lines: string[] = [];
         let bytes = 0;
         for (let item = batch[index]; item !== undefined; item = batch[index]) {
-          const line = encodeRecord(this.#seq + lines.length + 1, item.body);
-          const length = Buffer.byteLength(line);
+          const length = recordLineBytes(this.#seq + (index - start) + 1, item.bodyBytes);
           if (this.#size + bytes > 0 && this.#size + bytes + length > this.#maxSegmentBytes) break;
-          lines.push(line);
           bytes += length;
           index += 1;
         }
-        if (lines.length === 0) await this.#rotate();
-        else
-          await this.#writeChunk(
-            batch.slice(start, index).map((item) => item.pending),
-            lines.join(''),
-          );
+        if (index === start) {
+          await this.#rotate();
+          continue;
+        }
+        // One buffer for the chunk, each line written straight into it (no line strings to join).
+        const written = batch.slice(start, index).map((item) => item.pending);
+        const chunk = Buffer.allocUnsafe(bytes);
+        let offset = 0;
+        written.forEach((pending, position) => {
+          offset = writeRecord(chunk, offset, this.#seq + position + 1, pending.body);
+        });
+        await this.#writeChunk(written, chunk);
       }
       if (syncAfter && this.#fsync === 'interval') {
         clearTimeout(this.#timer);
@@ -415,13 +456,12 @@ export class Journal {
     }
   }
 
-  /** The queued records as written: each with its serialized body. */
-  #serializeBatch(queued: readonly Pending[]): { pending: Pending; body: string }[] {
-    return queued.map((pending) => ({ pending, body: pending.body }));
+  /** The queued records as written: each with the byte length of its serialized body. */
+  #serializeBatch(queued: readonly Pending[]): { pending: Pending; bodyBytes: number }[] {
+    return queued.map((pending) => ({ pending, bodyBytes: Buffer.byteLength(pending.body) }));
   }
 
-  async #writeChunk(entries: readonly Pending[], text: string): Promise<void> {
-    const buffer = Buffer.from(text, 'utf8');
+  async #writeChunk(entries: readonly Pending[], buffer: Buffer): Promise<void> {
     try {
       await writeAll(this.#fd, buffer);
     } catch (error) {
@@ -453,7 +493,7 @@ export class Journal {
         this.#run(() => this.#syncWritten(false)).catch(() => undefined);
       }, this.#intervalMs);
     } else {
-      for (const pending of entries) this.#resolve(pending);
+      this.#resolveAll(entries);
     }
   }
 
@@ -473,7 +513,7 @@ export class Journal {
       for (const pending of waiting) this.#reject(pending, failure);
       throw failure;
     }
-    for (const pending of waiting) this.#resolve(pending);
+    this.#resolveAll(waiting);
   }
 
   #segmentExpired(): boolean {
@@ -548,14 +588,16 @@ export class Journal {
     return this.#broken;
   }
 
-  #resolve(pending: Pending): void {
-    this.#metrics?.journalRecords.inc({ result: 'ok' });
-    pending.resolve(pending.seq);
+  /** Acknowledges durable records (counted once per batch: a labelled increment costs a hash). */
+  #resolveAll(done: readonly Pending[]): void {
+    if (done.length === 0) return;
+    this.#metrics?.journalRecords.inc({ result: 'ok' }, done.length);
+    for (const pending of done) pending.resolve?.(pending.seq);
   }
 
   #reject(pending: Pending, error: JournalError): void {
     this.#metrics?.journalRecords.inc({ result: 'error' });
-    pending.reject(error);
+    pending.reject?.(error);
   }
 
   #report(report: RecoveryReport): void {

@@ -3,7 +3,7 @@ import * as zlib from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 
-import { checksum, crc32Fallback, decodeRecord, encodeRecord } from './record.js';
+import { checksum, crc32Fallback, decodeRecord, encodeRecord, recordLineBytes, writeRecord } from './record.js';
 
 const BODY = JSON.stringify({ ts: '2026-01-01T00:00:00.000Z', method: 'tools/call', name: 'echo', note: 'é ✓ \u2028' });
 
@@ -47,5 +47,21 @@ describe('the record format', () => {
       { numRuns: 50 },
     );
     expect(crc32Fallback('hello')).toBe(0x3610a686);
+  });
+});
+
+describe('writing a record into a buffer', () => {
+  test('gives the bytes of encodeRecord, at the length recordLineBytes says', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), fc.integer({ min: 1, max: 2 ** 40 }), (fields, seq) => {
+        const body = JSON.stringify({ ts: 'x', ...fields, note: 'é ✓ \u2028' });
+        const expected = Buffer.from(encodeRecord(seq, body), 'utf8');
+        expect(recordLineBytes(seq, Buffer.byteLength(body))).toBe(expected.length);
+        const target = Buffer.alloc(expected.length + 8, 0x2a);
+        expect(writeRecord(target, 4, seq, body)).toBe(4 + expected.length);
+        expect(target.subarray(4, 4 + expected.length).equals(expected)).toBe(true);
+        expect(target.subarray(0, 4).toString()).toBe('****');
+      }),
+    );
   });
 });

@@ -109,6 +109,34 @@ export function encodeRecord(seq: number, body: string): string {
   return `${head},"crc":"${checksum(`${head}}`)}"}\n`;
 }
 
+/** Bytes after a record's body: `,"crc":"` + 8 hex digits + `"}` + the newline. */
+const CRC_TAIL_BYTES = 19;
+
+/**
+ * The length in bytes of the line {@link encodeRecord} makes for record `seq`, given
+ * `Buffer.byteLength(body)`.
+ */
+export function recordLineBytes(seq: number, bodyBytes: number): number {
+  // `{"seq":` + digits + `,` then the body without its braces, then the tail.
+  return 8 + String(seq).length + bodyBytes - 2 + CRC_TAIL_BYTES;
+}
+
+/**
+ * Writes the line {@link encodeRecord} returns into `target` at `offset`, without building it as
+ * a string first (the writer's batch is one buffer): the canonical bytes are written, checksummed
+ * in place, then their closing brace is replaced by the `crc` field. `target` must have
+ * {@link recordLineBytes} free bytes at `offset`. Returns the offset after the line.
+ */
+export function writeRecord(target: Buffer, offset: number, seq: number, body: string): number {
+  let end = offset + target.write(`{"seq":${seq},`, offset, 'latin1');
+  end += target.write(body.slice(1, -1), end, 'utf8');
+  target[end] = 0x7d; // `}`: the canonical form ends here
+  const crc = crc32(target.subarray(offset, end + 1))
+    .toString(16)
+    .padStart(8, '0');
+  return end + target.write(`,"crc":"${crc}"}\n`, end, 'latin1');
+}
+
 /**
  * Verifies and parses one line (without its newline). A record whose `seq` is not above
  * `previousSeq` (the last valid one before it) is invalid too: sequences only grow.

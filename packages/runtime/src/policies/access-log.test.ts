@@ -56,13 +56,21 @@ function serverWithLog(level: LogLevel) {
 }
 
 describe('access log', () => {
-  test('writes one info line per successful call with requestId, method, name, durationMs and status', async () => {
+  test('writes no line for a successful call at info level (the journal and metrics record it)', async () => {
     const { app, lines } = serverWithLog('info');
     const { result } = await invokeTool(app, 'login', { user: 'ann', apiSecret: 's3cr3t' });
     expect(result.isError).toBeUndefined();
+    expect(lines).toEqual([]);
+  });
+
+  test('writes one debug line per successful call with requestId, method, name, durationMs and status', async () => {
+    const { app, finished } = serverWithLog('debug');
+    const { result } = await invokeTool(app, 'login', { user: 'ann', apiSecret: 's3cr3t' });
+    expect(result.isError).toBeUndefined();
+    const lines = finished();
     expect(lines).toHaveLength(1);
     expect(lines[0]).toEqual({
-      level: 'info',
+      level: 'debug',
       time: expect.any(String),
       pid: process.pid,
       server: 'logged',
@@ -133,8 +141,8 @@ describe('access log', () => {
     expect(finished()).toEqual([expect.objectContaining({ level: 'warn', status: 'error', code: 'TOOL_FAILED' })]);
   });
 
-  test('writes one line per call for concurrent calls, resources and prompts too', async () => {
-    const { app, finished } = serverWithLog('info');
+  test('writes one line per call for concurrent calls, resources and prompts too (debug)', async () => {
+    const { app, finished } = serverWithLog('debug');
     const connection = await connectInProcess(app);
     try {
       await Promise.all([

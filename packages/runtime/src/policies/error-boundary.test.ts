@@ -172,7 +172,8 @@ describe('errorBoundary in the chain', () => {
   });
 
   test('rethrows a resource failure as a JSON-RPC ProtocolError with the mapped code and data', async () => {
-    const call = { ...callFor('crash'), kind: 'resource' as const };
+    // The call itself, not a copy: a RuntimeCall's accessors (attributes, controller) live on its prototype.
+    const call = Object.assign(callFor('crash'), { kind: 'resource' as const });
     const chain = composePolicies([errorBoundary], () =>
       Promise.reject(new TimeoutError('late', { data: { timeoutMs: 5 } })),
     );

@@ -7,6 +7,8 @@ import type { JournalEntry, RecordedError } from '../journal/record.js';
 import { redactArgs } from './access-log.js';
 import { CallAttribute, type Call, type Outcome, type Policy } from './chain.js';
 
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -56,32 +58,31 @@ export function journalPolicy(journal: Journal): Policy {
       const durationMs = Math.round((performance.now() - call.startedAt) * 100) / 100;
       // Read now: the error boundary's attributes and the call's args as they are at the end.
       const error = failed ? recordedError(call, outcome, thrown) : undefined;
-      const record = (): Promise<unknown> => {
+      const entryOf = (): JournalEntry => {
         const definition = call.definition;
-        const args =
+        const context = call.context;
+        // Built field by field, in the record's order (spreads of optional parts cost a copy each).
+        const status = failed ? 'error' : 'ok';
+        const { requestId } = call;
+        const entry: Writable<JournalEntry> =
           call.kind === 'resource'
-            ? undefined
-            : redactArgs(call.args, definition.kind === 'tool' ? definition.sensitive : undefined);
-        const exchanges = call.context instanceof RuntimeCallContext ? call.context.exchanges : [];
-        const entry: JournalEntry = {
-          method: call.context.method,
-          name: call.name,
-          ...(call.kind === 'resource' ? { uri: call.target } : {}),
-          requestId: call.requestId,
-          durationMs,
-          status: failed ? 'error' : 'ok',
-          ...(args === undefined ? {} : { args }),
-          ...(outcome === undefined ? {} : { result: outcome }),
-          ...(error === undefined ? {} : { error }),
-          ...(exchanges.length === 0 ? {} : { exchanges }),
-        };
-        // The journal logged and counted a failed append; the call itself is unaffected.
-        return journal.append(entry).catch(() => undefined);
+            ? { method: context.method, name: call.name, uri: call.target, requestId, durationMs, status }
+            : { method: context.method, name: call.name, requestId, durationMs, status };
+        if (call.kind !== 'resource') {
+          const args = redactArgs(call.args, definition.kind === 'tool' ? definition.sensitive : undefined);
+          if (args !== undefined) entry.args = args;
+        }
+        if (outcome !== undefined) entry.result = outcome;
+        if (error !== undefined) entry.error = error;
+        const exchanges = context instanceof RuntimeCallContext ? context.exchanges : [];
+        if (exchanges.length > 0) entry.exchanges = exchanges;
+        return entry;
       };
       // `always`: the answer waits until its record is durable. Otherwise the record is queued,
-      // on the runtime's own fronts right after the answer (`_after-answer.ts`).
-      if (journal.fsync === 'always') await record();
-      else afterAnswer(defersBookkeeping(call), () => void record());
+      // on the runtime's own fronts right after the answer (`_after-answer.ts`). Either way the
+      // journal logged and counted a failed append; the call itself is unaffected.
+      if (journal.fsync === 'always') await journal.append(entryOf()).catch(() => undefined);
+      else afterAnswer(defersBookkeeping(call), () => journal.record(entryOf()));
     }
   };
 }

@@ -150,7 +150,25 @@ function headerValue(req: IncomingMessage, name: string): string | undefined {
 }
 
 function isJsonContentType(value: string | undefined): boolean {
+  if (value === 'application/json') return true;
   return value !== undefined && value.split(';')[0]?.trim().toLowerCase() === 'application/json';
+}
+
+/**
+ * `check` with its last answer remembered: a front sees the same Host (and Origin) header on
+ * almost every request, and the checks are pure functions of the header and the fixed allowlist.
+ */
+function lastAnswerOf(check: (value: string | undefined) => string | undefined): typeof check {
+  let lastValue: string | undefined;
+  let lastVerdict: string | undefined;
+  let known = false;
+  return (value) => {
+    if (known && value === lastValue) return lastVerdict;
+    lastVerdict = check(value);
+    lastValue = value;
+    known = true;
+    return lastVerdict;
+  };
 }
 
 function toWebHeaders(req: IncomingMessage): Headers {
@@ -184,6 +202,8 @@ export function createHttpListener(app: McpApp, options: ServeHttpOptions = {}):
   const corsHostnames = (options.corsOrigins ?? []).map((origin) => new URL(origin).hostname);
   const origins = allowedHostnames(options.host ?? '127.0.0.1', [...(options.allowedOrigins ?? []), ...corsHostnames]);
   const security = createHttpSecurity(app, { ...options, path, host: options.host ?? '127.0.0.1' });
+  const hostVerdict = lastAnswerOf((host) => checkHost(host, hosts));
+  const originVerdict = lastAnswerOf((origin) => checkOrigin(origin, origins));
   const stateful = options.mode === 'stateful';
   const onerror = (error: Error): void => app.logger.warn({ err: error }, 'http transport error');
   const handler = createMcpHandler(app.factory, {
@@ -354,13 +374,14 @@ export function createHttpListener(app: McpApp, options: ServeHttpOptions = {}):
       responding.add(res);
       res.once('close', () => responding.delete(res));
     }
-    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const hostProblem = checkHost(headerValue(req, 'host'), hosts);
+    // The endpoint's own path, as clients send it, needs no URL parsing (most requests).
+    const pathname = req.url === path ? path : new URL(req.url ?? '/', 'http://localhost').pathname;
+    const hostProblem = hostVerdict(headerValue(req, 'host'));
     if (hostProblem !== undefined) {
       sendJsonRpcError(res, 403, -32000, `Forbidden: ${hostProblem}`);
       return;
     }
-    const originProblem = checkOrigin(headerValue(req, 'origin'), origins);
+    const originProblem = originVerdict(headerValue(req, 'origin'));
     if (originProblem !== undefined) {
       sendJsonRpcError(res, 403, -32000, `Forbidden: ${originProblem}`);
       return;

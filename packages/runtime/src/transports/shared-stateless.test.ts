@@ -1,4 +1,6 @@
-import { request } from 'node:http';
+import { request, type IncomingMessage } from 'node:http';
+
+import { parseJSONRPCMessage } from '@modelcontextprotocol/server';
 
 import { afterEach, describe, expect, test } from 'vitest';
 import * as z from 'zod';
@@ -8,6 +10,7 @@ import { createLogger } from '../logger.js';
 import { createServer, type McpApp } from '../server.js';
 import { connectHttp } from '../testing/index.js';
 import { serveHttp, type HttpHandle, type ServeHttpOptions } from './http.js';
+import { shareableRequest } from './shared-stateless.js';
 
 type Json = Record<string, unknown>;
 
@@ -229,5 +232,34 @@ describe('shared-stateless serving', () => {
       }
     }
     expect(built()).toBeGreaterThan(1);
+  });
+});
+
+describe('shareableRequest', () => {
+  const req = { method: 'POST', headers: { ...HEADERS } } as unknown as IncomingMessage;
+
+  test('reads a request as the SDK parses it, with or without zod', () => {
+    const bodies: unknown[] = [
+      call(1, 'echo', { text: 'hi' }),
+      call('a-1', 'echo', {}),
+      call(2, 'echo', {}, { progressToken: 7 }),
+      { jsonrpc: '2.0', id: 3, method: 'ping' },
+    ];
+    for (const body of bodies) {
+      expect(shareableRequest(req, structuredClone(body))).toEqual(parseJSONRPCMessage(structuredClone(body)));
+    }
+  });
+
+  test('refuses what the SDK would not take as a request', () => {
+    const bodies: unknown[] = [
+      { ...call(1, 'echo', {}), extra: true },
+      { ...call(1, 'echo', {}), jsonrpc: '1.0' },
+      { ...call(1.5, 'echo', {}) },
+      { ...call(1, 'echo', {}), params: [] },
+      call(1, 'echo', {}, { progressToken: 1.5 }),
+      { jsonrpc: '2.0', method: 'tools/call', params: {} },
+      { jsonrpc: '2.0', id: 1, method: 'initialize', params: {} },
+    ];
+    for (const body of bodies) expect(shareableRequest(req, body)).toBeUndefined();
   });
 });

@@ -30,6 +30,7 @@ import {
 } from '@modelcontextprotocol/server';
 
 import { onWire } from '../_after-answer.js';
+import { plainRequest, type JsonRpcRequestBody } from './_plain-request.js';
 import type { McpApp } from '../server.js';
 
 /** Most long-lived instances kept (one per distinct share key). */
@@ -52,13 +53,6 @@ const LEGACY_REVISIONS = new Set(['2024-11-05', '2025-03-26', '2025-06-18', '202
 
 type JsonRpcId = string | number;
 
-interface JsonRpcRequestBody {
-  readonly jsonrpc: '2.0';
-  readonly id: JsonRpcId;
-  readonly method: string;
-  readonly params?: Record<string, unknown>;
-}
-
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
@@ -78,6 +72,8 @@ export function shareableRequest(req: IncomingMessage, body: unknown): JsonRpcRe
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
   const method = (body as { method?: unknown }).method;
   if (typeof method !== 'string' || !SHAREABLE_METHODS.has(method)) return undefined;
+  const plain = plainRequest(body);
+  if (plain !== undefined) return plain;
   let message: JSONRPCMessage;
   try {
     message = parseJSONRPCMessage(body);

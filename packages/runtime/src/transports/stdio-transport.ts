@@ -19,6 +19,8 @@ import {
   type TransportSendOptions,
 } from '@modelcontextprotocol/server';
 
+import { plainRequest } from './_plain-request.js';
+
 /** Protocol revisions whose JSON-RPC layer allowed batches. */
 export const BATCH_REVISIONS: ReadonlySet<string> = new Set(['2024-10-07', '2024-11-05', '2025-03-26']);
 
@@ -257,7 +259,7 @@ export class JsonRpcStdioTransport implements Transport {
   #onSingle(value: unknown, batch: PendingBatch | undefined): void {
     let message: JSONRPCMessage;
     try {
-      message = parseJSONRPCMessage(value);
+      message = plainRequest(value) ?? parseJSONRPCMessage(value);
     } catch {
       const id = idOf(value);
       // Only a message without an `id` member is a notification; one with an unusable id is answered with id null.

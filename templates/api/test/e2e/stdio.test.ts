@@ -39,7 +39,7 @@ describe('stdio', () => {
     } finally {
       await connection.close();
     }
-    expect(connection.stderr()).toContain('"msg":"call finished"');
+    expect(connection.stderr()).toContain('"msg":"server started"');
   });
 
   it('journals every call by default, in its folder of the state directory, without the API key', async () => {

@@ -36,7 +36,7 @@ describe.each<{ label: string; options: ConnectOptions }>([
     } finally {
       await connection.close();
     }
-    expect(connection.stderr()).toContain('"msg":"call finished"');
+    expect(connection.stderr()).toContain('"msg":"server started"');
   });
 });
 

@@ -28,7 +28,7 @@ describe('stdio', () => {
     } finally {
       await connection.close();
     }
-    expect(connection.stderr()).toContain('"msg":"call finished"');
+    expect(connection.stderr()).toContain('"msg":"server started"');
     expect(connection.stderr()).not.toContain(FAKE_API_KEY);
   });
 
