@@ -38,7 +38,11 @@ async function wrapperOf(pids: readonly number[]): Promise<number> {
   throw new Error(`no wrapper among ${pids.join(', ')}`);
 }
 
-/** Crashes the wrapper of the tree marked `marker` and waits until none of that tree is left. */
+/**
+ * Crashes the wrapper of the tree marked `marker`, waits until none of that tree is left, then until
+ * the gateway restarted it (a whole new tree: the restart follows a backoff, and a call made before
+ * the gateway noticed the crash may fail, as with any crash).
+ */
 async function crashAndWaitForNoOrphans(marker: string): Promise<void> {
   const before = await processesWithMarker(marker);
   expect(before).toHaveLength(TREE);
@@ -52,6 +56,10 @@ async function crashAndWaitForNoOrphans(marker: string): Promise<void> {
     'nothing of the crashed tree left within 5 s',
     5_000,
   );
+  await eventually(async () => {
+    const now = await processesWithMarker(marker);
+    return now.length === TREE && now.every((pid) => !before.includes(pid));
+  }, 'a new tree started');
 }
 
 describe('gateway: no orphans from a server that starts processes of its own', () => {
@@ -118,7 +126,6 @@ describe('gateway: no orphans from a server that starts processes of its own', (
       );
     expect(await call('a')).toBe('A');
     await crashAndWaitForNoOrphans(marker);
-    // The restart follows a backoff: the call waits for it.
     expect(await call('b')).toBe('B');
     expect(await processesWithMarker(marker)).toHaveLength(TREE);
     await gw.close();
