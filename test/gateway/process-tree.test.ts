@@ -1,9 +1,12 @@
 // The gateway spawns its servers in its own session (not detached, see
 // packages/gateway/src/dev/process-tree.ts), so stopping one kills its process tree: a server run
 // through a wrapper (the way `npx` runs one) leaves no process behind when the gateway exits, stops
-// it for idleness, or unloads it. Processes are counted by a marker in the server's environment,
-// which its children inherit.
+// it for idleness, or unloads it. When the wrapper crashes by itself, what it started is found by
+// the gateway's own environment marker (packages/gateway/src/dev/tree-marker.ts) and stopped too.
+// Processes are counted by a marker of the test's in the server's environment, which its children
+// inherit.
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
@@ -25,6 +28,39 @@ async function wrapped(): Promise<{ dir: string; config: string; marker: string 
 
 /** The wrapper, the server it runs and its helper. */
 const TREE = 3;
+
+/** The wrapper among `pids` (the one running wrapper-server.mjs), to make it crash. */
+async function wrapperOf(pids: readonly number[]): Promise<number> {
+  for (const pid of pids) {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'latin1').catch(() => '');
+    if (cmdline.includes('wrapper-server.mjs')) return pid;
+  }
+  throw new Error(`no wrapper among ${pids.join(', ')}`);
+}
+
+/**
+ * Crashes the wrapper of the tree marked `marker`, waits until none of that tree is left, then until
+ * the gateway restarted it (a whole new tree: the restart follows a backoff, and a call made before
+ * the gateway noticed the crash may fail, as with any crash).
+ */
+async function crashAndWaitForNoOrphans(marker: string): Promise<void> {
+  const before = await processesWithMarker(marker);
+  expect(before).toHaveLength(TREE);
+  // SIGUSR2 makes the wrapper exit at once by itself (code 70): its server and helper are orphaned.
+  process.kill(await wrapperOf(before), 'SIGUSR2');
+  await eventually(
+    async () => {
+      const now = await processesWithMarker(marker);
+      return before.every((pid) => !now.includes(pid));
+    },
+    'nothing of the crashed tree left within 5 s',
+    5_000,
+  );
+  await eventually(async () => {
+    const now = await processesWithMarker(marker);
+    return now.length === TREE && now.every((pid) => !before.includes(pid));
+  }, 'a new tree started');
+}
 
 describe('gateway: no orphans from a server that starts processes of its own', () => {
   let gw: StdioConnection | undefined;
@@ -64,5 +100,36 @@ describe('gateway: no orphans from a server that starts processes of its own', (
     expect(await processesWithMarker(marker)).toHaveLength(TREE);
     await callJson(gw.client, 'unload_server', { name: 'wrapped' });
     await eventually(async () => (await processesWithMarker(marker)).length === 0, 'unload left nothing');
+  });
+
+  it('stops what a server that crashed by itself started, and serves on from a new one (direct mode)', async () => {
+    const { dir, config, marker } = await wrapped();
+    gw = await startGateway(dir, ['--config', config, '--expose', 'direct', '--idle-ms', '0']);
+    expect(textOf(await gw.client.callTool({ name: 'shout', arguments: { words: 'a' } }))).toBe('A');
+    await crashAndWaitForNoOrphans(marker);
+    expect(textOf(await gw.client.callTool({ name: 'shout', arguments: { words: 'b' } }))).toBe('B');
+    expect(await processesWithMarker(marker)).toHaveLength(TREE);
+    await gw.close();
+    gw = undefined;
+    await eventually(async () => (await processesWithMarker(marker)).length === 0, 'no process left');
+  });
+
+  it('stops what a server that crashed by itself started, and serves on from a new one (meta mode)', async () => {
+    const { dir, config, marker } = await wrapped();
+    gw = await startGateway(dir, ['--config', config, '--idle-ms', '0']);
+    const call = async (words: string): Promise<string> =>
+      textOf(
+        await (gw as StdioConnection).client.callTool({
+          name: 'call_tool',
+          arguments: { server: 'wrapped', tool: 'shout', arguments: { words } },
+        }),
+      );
+    expect(await call('a')).toBe('A');
+    await crashAndWaitForNoOrphans(marker);
+    expect(await call('b')).toBe('B');
+    expect(await processesWithMarker(marker)).toHaveLength(TREE);
+    await gw.close();
+    gw = undefined;
+    await eventually(async () => (await processesWithMarker(marker)).length === 0, 'no process left');
   });
 });

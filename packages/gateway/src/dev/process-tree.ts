@@ -48,7 +48,8 @@ export interface ProcReader {
   readFile(path: string): string;
 }
 
-const nodeProcReader: ProcReader = {
+/** The real `/proc` reads (text as latin1: byte for byte). */
+export const nodeProcReader: ProcReader = {
   readdir: (path) => readdirSync(path),
   readFile: (path) => readFileSync(path, 'latin1'),
 };

@@ -25,6 +25,14 @@ export function corkUntilNextTick(stream: NodeJS.WritableStream | null | undefin
 }
 
 /**
+ * The server process of a started stdio transport (the SDK keeps it private; the version is
+ * pinned). Undefined before the start and once the SDK saw its pipes close.
+ */
+export function childProcessOf(transport: StdioClientTransport): ChildProcess | undefined {
+  return (transport as unknown as { _process?: ChildProcess })._process;
+}
+
+/**
  * A `StdioClientTransport` (the class from the lazily imported SDK module, passed in) whose
  * `send` corks the server's stdin until the next tick.
  */
@@ -36,7 +44,7 @@ export function batchedStdioTransport(
     override send(message: JSONRPCMessage): Promise<void> {
       // The SDK keeps the child process private; the version is pinned, and without a process the
       // SDK's own send reports "not connected".
-      corkUntilNextTick((this as unknown as { _process?: ChildProcess })._process?.stdin);
+      corkUntilNextTick(childProcessOf(this)?.stdin);
       return super.send(message);
     }
   }

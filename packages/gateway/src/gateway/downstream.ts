@@ -20,7 +20,8 @@ import type {
 import type { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 
 import { currentProcessTable, descendants, signalAll } from '../dev/process-tree.js';
-import { batchedStdioTransport } from './batched-stdio.js';
+import { newTreeMarker, sweepMarked, type TreeMarker } from '../dev/tree-marker.js';
+import { batchedStdioTransport, childProcessOf } from './batched-stdio.js';
 import { GatewayError, GatewayErrorCode } from './errors.js';
 import { toolsHash } from './tools-hash.js';
 import type { ServerSpec } from './server-source.js';
@@ -101,6 +102,8 @@ export class Downstream {
   private client: Client | undefined;
   /** The running server's process id (stdio servers), for the tree kill on stop. */
   private pid: () => number | null = () => null;
+  /** The environment marker of the running stdio server's tree (see ../dev/tree-marker.ts). */
+  private marker: TreeMarker | undefined;
   private connecting: Promise<Client> | undefined;
   private catalog: DownstreamCatalog | undefined;
   private catalogLoading: Promise<DownstreamCatalog> | undefined;
@@ -209,13 +212,16 @@ export class Downstream {
     }
     let transport: StdioClientTransport | StreamableHTTPClientTransport;
     const spec = this.spec;
+    let marker: TreeMarker | undefined;
     if (spec.kind === 'stdio') {
       mkdirSync(this.options.logDir, { recursive: true });
       this.stderrFd = openSync(this.logFile, 'a');
+      // Last, so a configured variable of the same name cannot take the marker away.
+      marker = newTreeMarker(spec.name);
       transport = batchedStdioTransport(StdioClientTransport, {
         command: spec.command,
         args: [...spec.args],
-        env: { ...spec.env },
+        env: { ...spec.env, [marker.variable]: marker.value },
         stderr: this.stderrFd,
         ...(spec.cwd === undefined ? {} : { cwd: spec.cwd }),
       });
@@ -247,6 +253,7 @@ export class Downstream {
       this.lastError = messageOf(error);
       this.state = 'stopped';
       await client.close().catch(() => undefined);
+      if (marker !== undefined) await sweepMarked(marker);
       throw new GatewayError(
         GatewayErrorCode.StartFailed,
         `server "${this.name}" failed to start: ${this.lastError}${spec.kind === 'stdio' ? ` (stderr in ${this.logFile})` : ''}`,
@@ -255,10 +262,29 @@ export class Downstream {
       );
     }
     this.client = client;
+    this.marker = marker;
     this.state = 'running';
     this.startedAt = Date.now();
+    if (marker !== undefined && transport instanceof StdioClientTransport) this.sweepOnCrash(transport, marker);
     this.touch();
     return client;
+  }
+
+  /**
+   * Sweeps the server's marker when its process exits by itself. The SDK only reports a close once
+   * every holder of the server's pipes is gone: a wrapper's child that inherited them would keep
+   * serving (or hang) as an orphan, and a helper with no pipe would stay forever.
+   */
+  private sweepOnCrash(transport: StdioClientTransport, marker: TreeMarker): void {
+    const child = childProcessOf(transport);
+    if (child === undefined) return;
+    const sweep = (): void => {
+      // An intentional stop sweeps by itself, once the server's tree is down.
+      if (!this.stopping) void sweepMarked(marker);
+    };
+    // It may have exited during the handshake already (a child holding its pipes answered).
+    if (child.exitCode !== null || child.signalCode !== null) sweep();
+    else child.once('exit', sweep);
   }
 
   private releaseStderr(): void {
@@ -458,9 +484,13 @@ export class Downstream {
     // still holds it; the SDK's close stops the server itself (stdin EOF, then SIGTERM), and
     // whatever of its tree outlived it is killed after.
     const pid = client === undefined ? null : this.pid();
+    const marker = this.marker;
+    this.marker = undefined;
     const tree = pid === null ? [] : descendants(pid, currentProcessTable());
     if (client !== undefined) await client.close().catch(() => undefined);
     signalAll(tree, 'SIGKILL');
+    // Whatever had left the tree before (reparented) still carries the marker.
+    if (marker !== undefined) await sweepMarked(marker);
     this.releaseStderr();
   }
 

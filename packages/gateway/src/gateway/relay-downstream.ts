@@ -17,6 +17,7 @@ import { join } from 'node:path';
 
 import { describeExit, type ChildExit } from '../dev/child.js';
 import { stopTree } from '../dev/process-tree.js';
+import { newTreeMarker, sweepMarked, type TreeMarker } from '../dev/tree-marker.js';
 import type { DownstreamEvent } from './downstream.js';
 import { GatewayError, GatewayErrorCode } from './errors.js';
 import { peekServerFrame, splitLines } from './frames.js';
@@ -116,6 +117,8 @@ export class RelayDownstream {
   #front: RelayFront | undefined;
   #child: ChildProcess | undefined;
   #exited: Promise<ChildExit> | undefined;
+  /** The environment marker of the running process's tree (see ../dev/tree-marker.ts). */
+  #marker: TreeMarker | undefined;
   #queue: string[] = [];
   #generation = 0;
   readonly #internal = new Map<string, InternalRequest>();
@@ -208,21 +211,24 @@ export class RelayDownstream {
     const spec = this.spec;
     mkdirSync(this.options.logDir, { recursive: true });
     this.#stderrFd ??= openSync(this.logFile, 'a');
+    // Last, so a configured variable of the same name cannot take the marker away.
+    const marker = newTreeMarker(spec.name);
     const child = spawn(spec.command, [...spec.args], {
       cwd: spec.cwd,
-      env: { ...inheritedEnvironment(), ...spec.env },
+      env: { ...inheritedEnvironment(), ...spec.env, [marker.variable]: marker.value },
       stdio: ['pipe', 'pipe', this.#stderrFd],
       // Not detached: a session of its own would put the server in another scheduling autogroup
       // (Linux), which about doubles the CPU cost of each round trip; stop() kills its tree instead.
     });
     this.#child = child;
+    this.#marker = marker;
     this.#exited = new Promise<ChildExit>((resolve) => {
       let done = false;
       const finish = (exit: ChildExit): void => {
         if (done) return;
         done = true;
         resolve(exit);
-        this.#onExit(child, exit);
+        this.#onExit(child, marker, exit);
       };
       child.once('exit', (code, signal) => finish({ code, signal }));
       child.once('error', (error) => {
@@ -309,9 +315,10 @@ export class RelayDownstream {
     this.#idleTimer.unref();
   }
 
-  #onExit(child: ChildProcess, exit: ChildExit): void {
+  #onExit(child: ChildProcess, marker: TreeMarker, exit: ChildExit): void {
     if (this.#child !== child) return;
     this.#child = undefined;
+    this.#marker = undefined;
     this.#releaseStderr();
     for (const pending of this.#internal.values()) {
       clearTimeout(pending.timer);
@@ -325,6 +332,8 @@ export class RelayDownstream {
       if (!this.#closed && this.#queue.length > 0) this.#start();
       return;
     }
+    // It died by itself: what it started was reparented and is out of its tree, but still marked.
+    void sweepMarked(marker);
     // What was queued for this process goes nowhere: the front answers every request in flight.
     this.#queue = [];
     const wasStarting = this.state === 'starting';
@@ -374,7 +383,8 @@ export class RelayDownstream {
 
   /**
    * Stops the process (not a crash): stdin closed, SIGTERM to it and every process it started,
-   * SIGKILL to what is left once it exited or after `graceMs`.
+   * SIGKILL to what is left once it exited or after `graceMs`; then the same to any process still
+   * carrying its marker (one that had left the tree before, e.g. a daemon's double fork).
    */
   async stop(graceMs = 1000): Promise<void> {
     this.#stopping = true;
@@ -382,6 +392,7 @@ export class RelayDownstream {
     this.#backoffTimer = undefined;
     const child = this.#child;
     const exited = this.#exited;
+    const marker = this.#marker;
     if (child === undefined || exited === undefined) {
       if (this.state !== 'failed') this.state = 'stopped';
       return;
@@ -392,6 +403,7 @@ export class RelayDownstream {
     const stopping = child.pid === undefined ? exited : stopTree(child.pid, { exited, graceMs });
     child.stdin?.end();
     await stopping;
+    if (marker !== undefined) await sweepMarked(marker, { graceMs });
   }
 
   /** Stops for good (the front went away). */
