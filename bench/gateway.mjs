@@ -489,7 +489,7 @@ if (c !== undefined)
   rows.push(
     [
       'context: meta / all tokens',
-      `${c.metaTokens} / ${c.allTokens} (${c.tools} tools) = ${(c.ratio * 100).toFixed(1)}%`,
+      `${c.metaTokens} / ${c.allTokens} (${c.tools} tools) = ${(c.ratio * 100).toFixed(2)}%`,
       '≤ 3%',
       c.ratio <= 0.03,
     ],
