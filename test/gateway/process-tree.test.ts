@@ -102,34 +102,32 @@ describe('gateway: no orphans from a server that starts processes of its own', (
     await eventually(async () => (await processesWithMarker(marker)).length === 0, 'unload left nothing');
   });
 
-  it('stops what a server that crashed by itself started, and serves on from a new one (direct mode)', async () => {
-    const { dir, config, marker } = await wrapped();
-    gw = await startGateway(dir, ['--config', config, '--expose', 'direct', '--idle-ms', '0']);
-    expect(textOf(await gw.client.callTool({ name: 'shout', arguments: { words: 'a' } }))).toBe('A');
-    await crashAndWaitForNoOrphans(marker);
-    expect(textOf(await gw.client.callTool({ name: 'shout', arguments: { words: 'b' } }))).toBe('B');
-    expect(await processesWithMarker(marker)).toHaveLength(TREE);
-    await gw.close();
-    gw = undefined;
-    await eventually(async () => (await processesWithMarker(marker)).length === 0, 'no process left');
-  });
+  // The same call, made the way each mode exposes the server's tool.
+  const shoutVia = {
+    direct: { args: ['--expose', 'direct'], name: 'shout', wrap: (args: Record<string, unknown>) => args },
+    meta: {
+      args: [],
+      name: 'call_tool',
+      wrap: (args: Record<string, unknown>) => ({ server: 'wrapped', tool: 'shout', arguments: args }),
+    },
+  } as const;
 
-  it('stops what a server that crashed by itself started, and serves on from a new one (meta mode)', async () => {
-    const { dir, config, marker } = await wrapped();
-    gw = await startGateway(dir, ['--config', config, '--idle-ms', '0']);
-    const call = async (words: string): Promise<string> =>
-      textOf(
-        await (gw as StdioConnection).client.callTool({
-          name: 'call_tool',
-          arguments: { server: 'wrapped', tool: 'shout', arguments: { words } },
-        }),
-      );
-    expect(await call('a')).toBe('A');
-    await crashAndWaitForNoOrphans(marker);
-    expect(await call('b')).toBe('B');
-    expect(await processesWithMarker(marker)).toHaveLength(TREE);
-    await gw.close();
-    gw = undefined;
-    await eventually(async () => (await processesWithMarker(marker)).length === 0, 'no process left');
-  });
+  it.each(['direct', 'meta'] as const)(
+    'stops what a server that crashed by itself started, and serves on from a new one (%s mode)',
+    async (mode) => {
+      const { dir, config, marker } = await wrapped();
+      const via = shoutVia[mode];
+      const connection = await startGateway(dir, ['--config', config, ...via.args, '--idle-ms', '0']);
+      gw = connection;
+      const call = async (words: string): Promise<string> =>
+        textOf(await connection.client.callTool({ name: via.name, arguments: via.wrap({ words }) }));
+      expect(await call('a')).toBe('A');
+      await crashAndWaitForNoOrphans(marker);
+      expect(await call('b')).toBe('B');
+      expect(await processesWithMarker(marker)).toHaveLength(TREE);
+      await connection.close();
+      gw = undefined;
+      await eventually(async () => (await processesWithMarker(marker)).length === 0, 'no process left');
+    },
+  );
 });
