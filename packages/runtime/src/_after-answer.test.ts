@@ -67,9 +67,14 @@ describe('bookkeeping after the answer', () => {
     const input = new PassThrough();
     const output = new PassThrough();
     const answers: Record<string, unknown>[] = [];
+    // For each answer as it reaches the output: how many calls had been logged by then.
+    const loggedWhenAnswered: number[] = [];
     output.on('data', (chunk: Buffer) => {
-      for (const line of chunk.toString('utf8').split('\n'))
-        if (line !== '') answers.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (line === '') continue;
+        answers.push(JSON.parse(line) as Record<string, unknown>);
+        loggedWhenAnswered.push(lines.filter((logged) => logged.msg === 'call finished').length);
+      }
     });
     const handle = serveStdio(server, { input, output });
     const send = (message: unknown): boolean => input.write(`${JSON.stringify(message)}\n`);
@@ -85,6 +90,9 @@ describe('bookkeeping after the answer', () => {
     await new Promise((resolve) => setImmediate(resolve));
     const finished = lines.filter((line) => line.msg === 'call finished');
     expect(finished).toHaveLength(3);
+    // The n-th call's line is written after its answer: fewer than n lines when the n-th answer left.
+    const callAnswers = answers.flatMap((answer, index) => (answer.id === 0 ? [] : [loggedWhenAnswered[index]]));
+    callAnswers.forEach((logged, index) => expect(logged).toBeLessThan(index + 1));
     expect(finished[0]).toMatchObject({ method: 'tools/call', name: 'echo', status: 'ok' });
     expect(typeof finished[0]?.durationMs).toBe('number');
     const counted = await metrics.toolCalls.get();

@@ -4,9 +4,10 @@
  * the SDK serializes and sends the response: on a small call they are a good part of the round
  * trip. For calls served by the runtime's own fronts (stdio, the shared-stateless HTTP path) the
  * policies measure what they record at once (duration, outcome, error code) and hand the writing
- * to {@link afterAnswer}, which runs it in a `process.nextTick` queue: after the current run of
- * promise callbacks, in which the SDK writes the response, and before the process handles any
- * other I/O, so nothing else the server does can see a call whose bookkeeping is missing.
+ * to {@link afterAnswer}, which runs it in the `process.nextTick` queue: after the current run of
+ * promise callbacks, in which the SDK sends the response, behind the tick in which the stdio
+ * transport uncorks its output (see {@link afterAnswer}), and before the process handles any other
+ * I/O, so nothing else the server does can see a call whose bookkeeping is missing.
  *
  * Calls made any other way (`app.dispatch`, `invokeTool`, in-memory SDK transports, where the
  * caller may read the metrics in the very next promise callback) keep doing it inline.
@@ -58,6 +59,16 @@ export function afterAnswer(deferred: boolean, work: () => void): void {
   queue.push(work);
   if (!scheduled) {
     scheduled = true;
-    process.nextTick(flushAfterAnswer);
+    process.nextTick(behindTheWrites);
   }
+}
+
+/**
+ * One hop more. The policies queue their work when the chain settles, before the SDK sends the
+ * answer; the stdio transport then corks its output and uncorks it in a tick of its own, queued
+ * after this one. Flushing here would put the bookkeeping before the answer's write; re-queueing
+ * puts it behind every tick queued meanwhile, that write among them.
+ */
+function behindTheWrites(): void {
+  process.nextTick(flushAfterAnswer);
 }
