@@ -1,8 +1,9 @@
 // The `lookup` tool on @mcp-factory/runtime (its built dist/) with every feature on: the journal
 // (MCP_JOURNAL_DIR, interval fsync by default), metrics, argument validation, the access log, the
 // policy chain. `--transport stdio` (default) or `--transport http [--stateful-json]`; over HTTP it
-// prints `{"url":…}` on stdout once listening.
-import { createServer, defineTool, serve } from '../../packages/runtime/dist/index.js';
+// prints `{"url":…}` on stdout once listening, and caps V8's heap growth as `runMain` does for a
+// generated HTTP server (`MCP_HEAP_GROWING_PERCENT`).
+import { capHeapGrowth, createServer, defineTool, serve } from '../../packages/runtime/dist/index.js';
 
 import { TOOL, answer } from './tool.mjs';
 
@@ -23,6 +24,7 @@ const app = createServer({
 const http = process.argv.includes('http');
 const statefulJson = process.argv.includes('--stateful-json');
 if (http) {
+  capHeapGrowth();
   const handle = await serve(app, {
     transport: 'http',
     port: 0,

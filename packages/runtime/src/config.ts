@@ -76,6 +76,9 @@ HTTP hardening (each off unless set):
       --max-concurrency <n>      most HTTP requests in flight, then 503 (env MCP_MAX_CONCURRENCY)
       --max-body-bytes <n>       largest HTTP request body, then 413 (env MCP_MAX_BODY_BYTES; default 4194304)
       --cors-origins <a,b>       origins allowed to call from browsers (env MCP_CORS_ORIGINS; default none)
+
+HTTP memory: V8's old space may grow to (1 + n/100) times the live heap before a full collection,
+which keeps a busy server's RSS flat (env MCP_HEAP_GROWING_PERCENT; default 50; 0 lets V8 decide).
 `;
 }
 

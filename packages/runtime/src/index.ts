@@ -45,6 +45,12 @@ export { parseCommandLine, usage, type ServeOptions, type ParsedCommandLine } fr
 export { applyConfigFile, configFilePath, readConfigFile, RUNTIME_VARIABLES } from './config-file.js';
 export { serve, serveOptionsFrom, type ServeAppOptions, type ServerHandle } from './serve.js';
 export { runMain, type RunMainOptions, type RunningServer } from './main.js';
+export {
+  capHeapGrowth,
+  heapGrowingFlag,
+  DEFAULT_HEAP_GROWING_PERCENT,
+  HEAP_GROWING_PERCENT_VARIABLE,
+} from './heap-growth.js';
 export { serveStdio, type ServeStdioOptions, type StdioHandle } from './transports/stdio.js';
 export { JsonRpcStdioTransport, BATCH_REVISIONS, type StdioTransportOptions } from './transports/stdio-transport.js';
 export {

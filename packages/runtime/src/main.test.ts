@@ -153,6 +153,8 @@ describe('a stdio server process', () => {
     const proc = spawnServer();
     proc.send('{not json');
     await proc.stderrContains('server started');
+    // The heap growth cap is for HTTP servers only.
+    expect(proc.stderr()).not.toContain('heapGrowingPercent');
     await handshake(proc, '2025-03-26');
     proc.send([callTool(1, 'echo', { text: 'a' }), { jsonrpc: '2.0', id: 2, method: 'ping' }]);
     const batch = (await proc.response(1)) as unknown as Json[];
@@ -265,6 +267,11 @@ describe('the command line of a server process', () => {
     [['--nope'], {}, "fixture: Unknown option '--nope'. Run with --help for the options.\n"],
     [[], { MCP_TRANSPORT: 'http', PORT: 'abc' }, 'fixture: PORT must be a whole number, got "abc".\n'],
     [[], { MCP_TRANSPORT: 'tcp' }, 'fixture: --transport (or MCP_TRANSPORT) must be "stdio" or "http", got "tcp".\n'],
+    [
+      [],
+      { MCP_TRANSPORT: 'http', MCP_HEAP_GROWING_PERCENT: 'lots' },
+      'fixture: MCP_HEAP_GROWING_PERCENT must be a whole number from 0 to 1000, not "lots".\n',
+    ],
   ])('%j with env %j exits 2 with a clear message and nothing on stdout', async (args, env, message) => {
     const proc = spawnServer(args, env);
     expect((await proc.exited).code).toBe(2);
@@ -351,6 +358,34 @@ describe('runMain in process', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  test('caps V8 heap growth for HTTP (MCP_HEAP_GROWING_PERCENT) and says so in the start line', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logged = createServer({
+      name: 'heap',
+      version: '0.0.1',
+      logger: createLogger({
+        level: 'info',
+        destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+      }),
+      metrics: false,
+      journal: false,
+      tools: [defineTool({ name: 'noop', description: 'Does nothing', run: () => undefined })],
+    });
+    const flags: string[] = [];
+    const io = capture();
+    const running = await runMain(logged, {
+      ...io.options,
+      argv: ['--transport', 'http', '--port', '0'],
+      env: { MCP_HEAP_GROWING_PERCENT: '40' },
+      setV8Flags: (flag) => void flags.push(flag),
+    });
+    expect(flags).toEqual(['--heap-growing-percent=40']);
+    expect(lines.find((line) => line.msg === 'server started')).toMatchObject({ heapGrowingPercent: 40 });
+    await running?.handle.close({ graceMs: 0 });
+
+    await logged.close();
   });
 
   test('exits 2 on a bad flag, naming the app', async () => {

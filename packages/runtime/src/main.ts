@@ -7,6 +7,7 @@
 import { applyConfigFile } from './config-file.js';
 import { parseCommandLine, usage, type ServeOptions } from './config.js';
 import { isMcpFactoryError } from './errors.js';
+import { capHeapGrowth } from './heap-growth.js';
 import { serveMetricsPort } from './observability/metrics-server.js';
 import { serve, serveOptionsFrom, type ServerHandle } from './serve.js';
 import type { McpApp } from './server.js';
@@ -22,6 +23,8 @@ export interface RunMainOptions {
   /** Where `--help`, `--version` and usage errors go; default stdout / stderr. */
   print?: (text: string) => void;
   printError?: (text: string) => void;
+  /** Sets a V8 flag (the HTTP server's heap growth cap, see `heap-growth.ts`); default `v8.setFlagsFromString`. */
+  setV8Flags?: (flag: string) => void;
 }
 
 /** The running server plus a way to stop it as a signal would. */
@@ -81,6 +84,15 @@ export async function runMain(
   }
   const serveOptions = parsed.options;
   if (serveOptions.logLevel !== undefined) app.logger.level = serveOptions.logLevel;
+  // An HTTP server runs long under many clients: keep its RSS flat (MCP_HEAP_GROWING_PERCENT).
+  let heapGrowingPercent: number | undefined;
+  if (serveOptions.transport === 'http') {
+    try {
+      heapGrowingPercent = capHeapGrowth(env, undefined, options.setV8Flags);
+    } catch (error) {
+      return fail(bin, error);
+    }
+  }
 
   // Signal handlers go in before serving, so that a signal during start-up is handled too; the
   // "server started" line (what supervisors and tests wait for) is logged only after they exist.
@@ -163,7 +175,7 @@ export async function runMain(
   if (handle.transport === 'stdio') void handle.closed.then(() => shutdown('stdin closed'));
   app.logger.info(
     handle.transport === 'http'
-      ? { transport: 'http', url: handle.url, mode: serveOptions.mode }
+      ? { transport: 'http', url: handle.url, mode: serveOptions.mode, heapGrowingPercent }
       : { transport: 'stdio', ...(metricsUrl === undefined ? {} : { metricsUrl }) },
     'server started',
   );

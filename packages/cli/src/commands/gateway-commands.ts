@@ -21,12 +21,18 @@ import {
   type GatewayOptions,
   type ServerSource,
 } from '@mcp-factory/gateway';
-import { ConfigError, factoryStateHome, parseCommandLine, serve, serveOptionsFrom } from '@mcp-factory/runtime';
+import {
+  ConfigError,
+  factoryStateHome,
+  heapGrowingFlag,
+  parseCommandLine,
+  serve,
+  serveOptionsFrom,
+} from '@mcp-factory/runtime';
 
 import type { CommandContext, CommandTable } from '../command.js';
 import { CliError } from '../errors.js';
 import { GATEWAY_USAGE, parseGatewayArgs } from './gateway-args.js';
-import { gatewayHeapFlag } from './gateway-heap.js';
 
 /** `--config FILE`, else `.mcp.json` in the working folder, else the registry. */
 function sourceFor(config: string | undefined, context: CommandContext): ServerSource {
@@ -66,7 +72,7 @@ async function runGateway(argv: readonly string[], context: CommandContext): Pro
   const serveOptions = parsed.options;
   let heapFlag: string | undefined;
   try {
-    heapFlag = gatewayHeapFlag(process.execArgv, context.io.env);
+    heapFlag = heapGrowingFlag(process.execArgv, context.io.env, 'MCP_GATEWAY_HEAP_GROWING_PERCENT');
   } catch (error) {
     throw new CliError((error as Error).message);
   }
