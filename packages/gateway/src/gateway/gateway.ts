@@ -57,6 +57,8 @@ export interface GatewayOptions {
   readonly startTimeoutMs?: number;
   /** First restart delay after a crash; default 250 ms. */
   readonly backoffMs?: number;
+  /** Meta mode: load search_tools' thesaurus and word vectors this long after `init()`; default 3 s; 0 never (the first search does). */
+  readonly warmSearchAfterMs?: number;
   readonly journal?: Journal | JournalOptions | false;
   readonly metrics?: RuntimeMetrics | false;
   readonly logger?: Logger;
@@ -128,6 +130,9 @@ export interface SearchMatch extends ToolMatch {
   readonly description?: string;
   readonly inputSchema: unknown;
 }
+
+/** How long after `init()` meta mode loads what search_tools needs (see {@link ToolIndex.warm}). */
+export const SEARCH_WARM_DELAY_MS = 3000;
 
 /** Builds a gateway over `options.source`. Call `init()` before serving. */
 export function createGateway(options: GatewayOptions): Gateway {
@@ -270,6 +275,16 @@ export function createGateway(options: GatewayOptions): Gateway {
         );
       }
       for (const spec of specs) addServer(spec);
+      // Meta mode: load the search's thesaurus and word vectors soon after start, once the client's
+      // first requests are served, rather than inside the first search_tools call.
+      if (expose === 'meta' && options.warmSearchAfterMs !== 0) {
+        setTimeout(() => {
+          const started = performance.now();
+          void index
+            .warm()
+            .then(() => app.logger.debug({ ms: Math.round(performance.now() - started) }, 'search_tools data loaded'));
+        }, options.warmSearchAfterMs ?? SEARCH_WARM_DELAY_MS).unref();
+      }
     },
     servers() {
       return [...downstreams.values()].map((d) => ({

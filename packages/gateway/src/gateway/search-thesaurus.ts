@@ -74,6 +74,11 @@ export function baseForms(word: string): string[] {
 
 let wordNet: Thesaurus | undefined;
 
+/** Whether {@link wordNetThesaurus} has been loaded in this process. */
+export function wordNetLoaded(): boolean {
+  return wordNet !== undefined;
+}
+
 /** The WordNet-derived thesaurus (loaded on first call, then shared). */
 export function wordNetThesaurus(): Thesaurus {
   if (wordNet === undefined) {

@@ -147,6 +147,20 @@ describe('tool search', () => {
       weights: { sif: 1000, denseCommon: false, ...weights },
     });
 
+    it('warm() loads the embedder ahead of the first query, which then ranks the same', async () => {
+      const index = new ToolIndex(tools, options({ denseCandidates: 2 }));
+      expect(index.warmed).toBe(false);
+      await index.warm();
+      expect(index.warmed).toBe(true);
+      expect(names(index, 'folder paper')).toEqual(['x/folder_note', 'x/folder_label']);
+    });
+
+    it('warm() loads the shared thesaurus and word vectors when none are given', async () => {
+      const index = new ToolIndex(tools);
+      await index.warm();
+      expect(index.warmed).toBe(true);
+    });
+
     it('reorders matches by meaning: the note about a folder for "folder paper"', () => {
       expect(names(new ToolIndex(tools, NO_EXPANSION), 'folder paper')).toEqual(['x/folder_label', 'x/folder_note']);
       expect(names(new ToolIndex(tools, options({ denseCandidates: 2 })), 'folder paper')).toEqual([
