@@ -4,6 +4,9 @@ import {
   descendants,
   linuxProcessTable,
   parentPidOfStat,
+  seeProcesses,
+  startTimeOfStat,
+  stopSurvivors,
   stopTree,
   tableFromParents,
   type ProcReader,
@@ -153,5 +156,68 @@ describe('stopTree', () => {
         },
       }),
     ).resolves.toBeUndefined();
+  });
+});
+
+/** A stat line of a process started at `start` (clock ticks) in state `state`. */
+function statLine(pid: number, start: number, state = 'S'): string {
+  // pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime
+  // cutime cstime priority nice threads itrealvalue starttime …
+  return `${pid} (odd (name) x) ${state} 1 ${pid} ${pid} 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 ${start} 1000 10\n`;
+}
+
+describe('startTimeOfStat', () => {
+  it('reads the 22nd field, after a command name with spaces and parentheses', () => {
+    expect(startTimeOfStat(statLine(42, 987654))).toBe('987654');
+    expect(startTimeOfStat('garbage')).toBeUndefined();
+  });
+});
+
+describe('stopSurvivors', () => {
+  /** Processes by pid (start time, state); a signal handler decides what each does. */
+  function world(procs: Map<number, { start: number; state?: string }>) {
+    const signals: string[] = [];
+    const readStat = (pid: number): string => {
+      const proc = procs.get(pid);
+      if (proc === undefined) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+      return statLine(pid, proc.start, proc.state);
+    };
+    return { signals, readStat, sleep: () => Promise.resolve() };
+  }
+
+  it('sends SIGTERM, and SIGKILL only to what is still there after the grace period', async () => {
+    const procs = new Map<number, { start: number; state?: string }>([
+      [11, { start: 100 }],
+      [12, { start: 200 }],
+    ]);
+    const w = world(procs);
+    const seen = seeProcesses([11, 12, 13], w.readStat);
+    expect(seen.map((p) => p.pid)).toEqual([11, 12]); // 13 was gone already
+    const killed = await stopSurvivors(seen, {
+      ...w,
+      graceMs: 300,
+      pollMs: 100,
+      kill: (pid, signal) => {
+        w.signals.push(`${signal} ${pid}`);
+        if (pid === 11 && signal === 'SIGTERM') procs.delete(11); // exits on SIGTERM
+        if (signal === 'SIGKILL') procs.delete(pid);
+      },
+    });
+    expect(killed).toBe(1);
+    expect(w.signals).toEqual(['SIGTERM 11', 'SIGTERM 12', 'SIGKILL 12']);
+  });
+
+  it('never signals a pid that another process took, and counts a zombie as gone', async () => {
+    const procs = new Map<number, { start: number; state?: string }>([
+      [11, { start: 100 }],
+      [12, { start: 200 }],
+    ]);
+    const w = world(procs);
+    const seen = seeProcesses([11, 12], w.readStat);
+    procs.set(11, { start: 555 }); // 11 exited and its pid was reused
+    procs.set(12, { start: 200, state: 'Z' }); // 12 exited, not yet reaped
+    const killed = await stopSurvivors(seen, { ...w, kill: (pid, signal) => w.signals.push(`${signal} ${pid}`) });
+    expect(killed).toBe(0);
+    expect(w.signals).toEqual([]);
   });
 });

@@ -208,3 +208,97 @@ function killRest(
   }
   signalAll(rest, 'SIGKILL', kill);
 }
+
+/** The start time field of a `/proc/<pid>/stat` line (the 22nd field: clock ticks after boot). */
+export function startTimeOfStat(stat: string): string | undefined {
+  const close = stat.lastIndexOf(')');
+  if (close === -1) return undefined;
+  // `) S ppid …`: the fields after the name start at the 3rd (state); the start time is the 22nd.
+  return stat.slice(close + 2).split(' ')[19];
+}
+
+/** A process as seen once: its pid and what tells it apart from a later process given that pid. */
+export interface SeenProcess {
+  readonly pid: number;
+  /** The start time on Linux (`undefined` elsewhere, where a pid is trusted as it is). */
+  readonly startTime: string | undefined;
+}
+
+/** Options of {@link stopSurvivors}. */
+export interface StopSurvivorsOptions {
+  /** How long they get after SIGTERM before SIGKILL. Default 1000 ms. */
+  readonly graceMs?: number;
+  /** Pause between checks whether they are gone. Default 100 ms. */
+  readonly pollMs?: number;
+  /** Reads `/proc/<pid>/stat`, throwing when the process is gone. Default the real file on Linux, none elsewhere. */
+  readonly readStat?: (pid: number) => string;
+  /** Sends a signal; default `process.kill`. */
+  readonly kill?: (pid: number, signal: NodeJS.Signals | 0) => void;
+  /** Waits; default a timer. */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** `/proc/<pid>/stat` on Linux; elsewhere there is none and a pid is trusted as it is. */
+const platformStat = (): ((pid: number) => string) | undefined =>
+  process.platform === 'linux' ? (pid) => readFileSync(`/proc/${pid}/stat`, 'latin1') : undefined;
+
+/** `pids` as seen now, for {@link stopSurvivors} later (on Linux, a process already gone is left out). */
+export function seeProcesses(
+  pids: Iterable<number>,
+  readStat: ((pid: number) => string) | undefined = platformStat(),
+): SeenProcess[] {
+  const seen: SeenProcess[] = [];
+  for (const pid of pids) {
+    if (readStat === undefined) {
+      seen.push({ pid, startTime: undefined });
+      continue;
+    }
+    try {
+      seen.push({ pid, startTime: startTimeOfStat(readStat(pid)) });
+    } catch {
+      // gone already
+    }
+  }
+  return seen;
+}
+
+/**
+ * Stops processes that outlived the server that started them (collected with {@link seeProcesses}
+ * while it held them): SIGTERM to each still running, up to `graceMs` for them to exit, then
+ * SIGKILL to what is left. A pid whose start time changed belongs to another process by then and
+ * is never signalled; a zombie counts as gone. Resolves with the number that needed SIGKILL.
+ */
+export async function stopSurvivors(
+  processes: readonly SeenProcess[],
+  options: StopSurvivorsOptions = {},
+): Promise<number> {
+  const readStat = options.readStat ?? platformStat();
+  const kill = options.kill ?? ((pid: number, signal: NodeJS.Signals | 0) => process.kill(pid, signal));
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const graceMs = options.graceMs ?? 1000;
+  const pollMs = options.pollMs ?? 100;
+  const alive = ({ pid, startTime }: SeenProcess): boolean => {
+    try {
+      if (readStat === undefined) {
+        kill(pid, 0);
+        return true;
+      }
+      const stat = readStat(pid);
+      const fields = stat.slice(stat.lastIndexOf(')') + 2);
+      return startTimeOfStat(stat) === startTime && !fields.startsWith('Z ');
+    } catch {
+      return false;
+    }
+  };
+  const pids = (list: readonly SeenProcess[]): number[] => list.map((seen) => seen.pid);
+  let left = processes.filter(alive);
+  if (left.length === 0) return 0;
+  signalAll(pids(left), 'SIGTERM', kill);
+  for (let waited = 0; waited < graceMs; waited += pollMs) {
+    await sleep(pollMs);
+    left = left.filter(alive);
+    if (left.length === 0) return 0;
+  }
+  signalAll(pids(left), 'SIGKILL', kill);
+  return left.length;
+}

@@ -19,7 +19,7 @@ import type {
 } from '@modelcontextprotocol/client';
 import type { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 
-import { currentProcessTable, descendants, signalAll } from '../dev/process-tree.js';
+import { currentProcessTable, descendants, seeProcesses, stopSurvivors } from '../dev/process-tree.js';
 import { newTreeMarker, sweepMarked, type TreeMarker } from '../dev/tree-marker.js';
 import { batchedStdioTransport, childProcessOf } from './batched-stdio.js';
 import { GatewayError, GatewayErrorCode } from './errors.js';
@@ -482,15 +482,14 @@ export class Downstream {
     this.state = 'stopped';
     // What the server started (a wrapper's real server, helpers) is collected while the server
     // still holds it; the SDK's close stops the server itself (stdin EOF, then SIGTERM), and
-    // whatever of its tree outlived it is killed after.
+    // whatever of its tree outlived it gets SIGTERM, a grace period, then SIGKILL. What had left
+    // the tree before (reparented) still carries the marker and is swept the same way.
     const pid = client === undefined ? null : this.pid();
     const marker = this.marker;
     this.marker = undefined;
-    const tree = pid === null ? [] : descendants(pid, currentProcessTable());
+    const tree = pid === null ? [] : seeProcesses(descendants(pid, currentProcessTable()));
     if (client !== undefined) await client.close().catch(() => undefined);
-    signalAll(tree, 'SIGKILL');
-    // Whatever had left the tree before (reparented) still carries the marker.
-    if (marker !== undefined) await sweepMarked(marker);
+    await Promise.all([stopSurvivors(tree), marker === undefined ? undefined : sweepMarked(marker)]);
     this.releaseStderr();
   }
 
