@@ -1,8 +1,9 @@
 import { Writable } from 'node:stream';
 
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { describe, expect, it } from 'vitest';
 
-import { corkUntilNextTick } from './batched-stdio.js';
+import { childProcessOf, corkUntilNextTick } from './batched-stdio.js';
 
 function recorder(): { stream: Writable; syscalls: string[][] } {
   const syscalls: string[][] = [];
@@ -46,5 +47,27 @@ describe('corkUntilNextTick', () => {
   it('ignores a missing stream', () => {
     expect(() => corkUntilNextTick(undefined)).not.toThrow();
     expect(() => corkUntilNextTick(null)).not.toThrow();
+  });
+});
+
+describe('childProcessOf', () => {
+  // The SDK keeps the child in a private field (pinned version): if an upgrade renames it, the
+  // batching and the crash sweep would silently stop working; this fails first.
+  it("finds the started transport's child process, and nothing once it is closed", async () => {
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: ['-e', 'process.stdin.resume()'],
+      stderr: 'ignore',
+    });
+    expect(childProcessOf(transport)).toBeUndefined();
+    await transport.start();
+    try {
+      const child = childProcessOf(transport);
+      expect(child?.pid).toBe(transport.pid);
+      expect(typeof child?.stdin?.write).toBe('function');
+    } finally {
+      await transport.close();
+    }
+    expect(childProcessOf(transport)).toBeUndefined();
   });
 });
