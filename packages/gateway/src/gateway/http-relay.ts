@@ -270,14 +270,24 @@ export class HttpRelay implements RelayFront {
         const pending = this.#pending.get(frame.id);
         if (pending === undefined) continue;
         this.#pending.delete(frame.id);
-        if (pending.method === 'tools/call')
-          recordToolCall(this.#options.recorder, this.#server, pending.clientId, pending, line, frame.error);
+        const answeredAt = performance.now();
         let body = withId(line, frame, pending.clientId);
         if (pending.method === 'tools/list' && !frame.error) body = this.#filteredList(body);
         if (pending.modern && !frame.error) body = completeResult(body);
         if (pending.streaming) {
           pending.res.end(`event: message\ndata: ${body}\n\n`);
         } else sendBody(pending.res, 200, body);
+        // Recorded once the answer is on its way (journal and metrics off the answer's path).
+        if (pending.method === 'tools/call')
+          recordToolCall(
+            this.#options.recorder,
+            this.#server,
+            pending.clientId,
+            pending,
+            line,
+            frame.error,
+            answeredAt,
+          );
         continue;
       }
       if (frame.kind === 'other') this.#serverMessage(line);

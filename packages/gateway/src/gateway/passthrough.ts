@@ -44,7 +44,11 @@ export interface Pending {
   readonly args?: unknown;
 }
 
-/** Records a `tools/call` from its response line (parsed only when journaling or on a JSON-RPC error). */
+/**
+ * Records a `tools/call` from its response line (parsed only when journaling or on a JSON-RPC
+ * error). `answeredAt` is when the response arrived (`performance.now()`): the fronts record after
+ * they passed the answer on, so that the journal and metrics are not on the answer's path.
+ */
 export function recordToolCall(
   recorder: CallRecorder,
   server: string,
@@ -52,6 +56,7 @@ export function recordToolCall(
   pending: Pending,
   line: string,
   isErrorResponse: boolean,
+  answeredAt: number = performance.now(),
 ): void {
   const toolError = !isErrorResponse && reportsToolError(line);
   let result: unknown;
@@ -71,7 +76,7 @@ export function recordToolCall(
     tool: pending.tool ?? '',
     requestId: String(id),
     startedAt: Math.round(performance.timeOrigin + pending.started),
-    durationMs: performance.now() - pending.started,
+    durationMs: answeredAt - pending.started,
     status: isErrorResponse || toolError ? 'error' : 'ok',
     ...(pending.args === undefined ? {} : { args: pending.args }),
     ...(result === undefined ? {} : { result }),
@@ -256,6 +261,8 @@ export class StdioPassthrough implements RelayFront {
 
   fromServer(lines: readonly string[]): void {
     let out = '';
+    // The calls answered in these lines, recorded once the answers are written.
+    const answered: [JsonRpcId, Pending, string, boolean][] = [];
     for (const line of lines) {
       if (line.length === 0) continue;
       if (this.#pending.size === 0) {
@@ -267,27 +274,29 @@ export class StdioPassthrough implements RelayFront {
         const pending = this.#pending.get(frame.id);
         if (pending !== undefined) {
           this.#pending.delete(frame.id);
-          if (pending.method === 'tools/call') this.#recordCall(frame.id, pending, line, frame.error);
+          if (pending.method === 'tools/call') answered.push([frame.id, pending, line, frame.error]);
           else if (pending.method === 'tools/list' && !frame.error) {
             out += this.#filteredList(line);
             continue;
           }
         }
-      } else if (frame.kind === 'batch') this.#settleBatch(line);
+      } else if (frame.kind === 'batch') this.#settleBatch(line, answered);
       out += `${line}\n`;
     }
+    const answeredAt = performance.now();
     if (out !== '') this.#toClient(out);
+    for (const [id, pending, line, isError] of answered)
+      recordToolCall(this.#options.recorder, this.#server, id, pending, line, isError, answeredAt);
   }
 
-  #settleBatch(line: string): void {
+  #settleBatch(line: string, answered: [JsonRpcId, Pending, string, boolean][]): void {
     const batch = JSON.parse(line) as Message[];
     for (const item of batch) {
       const id = item.id as JsonRpcId;
       const pending = item.method === undefined ? this.#pending.get(id) : undefined;
       if (pending === undefined) continue;
       this.#pending.delete(id);
-      if (pending.method === 'tools/call')
-        this.#recordCall(id, pending, JSON.stringify(item), item.error !== undefined);
+      if (pending.method === 'tools/call') answered.push([id, pending, JSON.stringify(item), item.error !== undefined]);
     }
   }
 
@@ -299,10 +308,6 @@ export class StdioPassthrough implements RelayFront {
     const allowed = tools.filter((tool) => this.#options.access.toolAllowed(this.#server, String(tool.name)));
     if (allowed.length === tools.length) return `${line}\n`;
     return `${JSON.stringify({ ...message, result: { ...message.result, tools: allowed } })}\n`;
-  }
-
-  #recordCall(id: JsonRpcId, pending: Pending, line: string, isErrorResponse: boolean): void {
-    recordToolCall(this.#options.recorder, this.#server, id, pending, line, isErrorResponse);
   }
 
   serverGone(reason: string): void {

@@ -1,0 +1,56 @@
+import { PassThrough, Writable } from 'node:stream';
+
+import { describe, expect, it } from 'vitest';
+
+import { compileAccessLists } from './access-lists.js';
+import type { CallRecorder } from './call-record.js';
+import { StdioPassthrough } from './passthrough.js';
+import type { RelayDownstream } from './relay-downstream.js';
+
+describe('StdioPassthrough', () => {
+  it("writes a call's answer to the client before recording the call", async () => {
+    const written: string[] = [];
+    const output = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        written.push(chunk.toString('utf8'));
+        done();
+      },
+    });
+    const sentDown: string[] = [];
+    const downstream = {
+      name: 'tiny',
+      state: 'running',
+      attach: () => undefined,
+      send: (text: string) => void sentDown.push(text),
+      close: () => Promise.resolve(),
+    } as unknown as RelayDownstream;
+    const recorded: { record: Record<string, unknown>; writtenBefore: string }[] = [];
+    const recorder = {
+      journaling: true,
+      record: (record: Record<string, unknown>) => void recorded.push({ record, writtenBefore: written.join('') }),
+    } as unknown as CallRecorder;
+    const input = new PassThrough();
+    const passthrough = new StdioPassthrough({ input, output, downstream, access: compileAccessLists(), recorder });
+    passthrough.start();
+    const call = { jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'shout', arguments: { words: 'hi' } } };
+    input.write(`${JSON.stringify(call)}\n`);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sentDown.join('')).toBe(`${JSON.stringify(call)}\n`);
+
+    const answer = JSON.stringify({ jsonrpc: '2.0', id: 7, result: { content: [{ type: 'text', text: 'HI' }] } });
+    passthrough.fromServer([answer]);
+    expect(written).toEqual([`${answer}\n`]);
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0]?.writtenBefore).toBe(`${answer}\n`);
+    expect(recorded[0]?.record).toMatchObject({
+      server: 'tiny',
+      tool: 'shout',
+      requestId: '7',
+      status: 'ok',
+      args: { words: 'hi' },
+      result: { content: [{ type: 'text', text: 'HI' }] },
+    });
+    expect(recorded[0]?.record.durationMs).toBeGreaterThanOrEqual(0);
+    await passthrough.close();
+  });
+});
