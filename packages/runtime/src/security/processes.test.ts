@@ -6,7 +6,7 @@ import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 
 import { bundleFixture, type BundledFixture } from '../__fixtures__/process.js';
 
@@ -49,6 +49,12 @@ beforeAll(async () => {
   tmp = fixture.dir;
   bundle = fixture.file;
 }, 60_000);
+
+// Every server a test started is stopped after it, before Redis goes away (a server left running
+// outlives the test run).
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((server) => server.stop()));
+});
 
 afterAll(async () => {
   await fixture.remove();
