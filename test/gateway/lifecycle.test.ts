@@ -4,6 +4,7 @@
 import type { StdioConnection } from '@mcp-factory/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { tempDir } from '../helpers/index.js';
 import { callJson, eventually, type ServerRow, fixtureEntry, gatewayDir, startGateway, textOf } from './helpers.js';
 
 async function stateOf(gw: StdioConnection, name: string): Promise<ServerRow> {
@@ -17,11 +18,13 @@ describe('downstream lifecycle', () => {
   let gw: StdioConnection;
   const logs: string[] = [];
   beforeAll(async () => {
+    const markers = await tempDir('gateway-crash-once');
     const { dir } = await gatewayDir({
       steady: fixtureEntry('steady'),
       idle: fixtureEntry('idle'),
       fragile: fixtureEntry('fragile'),
       broken: fixtureEntry('broken', { FIXTURE_FAIL_START: '1' }),
+      once: fixtureEntry('once', { FIXTURE_CRASH_ONCE_DIR: markers }),
     });
     gw = await startGateway(dir, ['--idle-ms', '400', '--timeout-ms', '1500']);
     gw.client.setNotificationHandler('notifications/message', (notification) => {
@@ -54,6 +57,23 @@ describe('downstream lifecycle', () => {
     const after = await callJson(gw.client, 'call_tool', { server: 'fragile', tool: 'pid' });
     expect(after.pid).not.toBe(before.pid);
     expect((await stateOf(gw, 'fragile')).restarts).toBe(1);
+  });
+
+  it('calls a read-only tool again on the restarted server when its server exits mid-call, and no other', async () => {
+    const before = await callJson(gw.client, 'call_tool', { server: 'once', tool: 'pid' });
+    // Annotated readOnlyHint: the call that took the server down is run again on the new one.
+    const read = await callJson(gw.client, 'call_tool', { server: 'once', tool: 'read_crashing_once' });
+    expect(read.pid).not.toBe(before.pid);
+    // Not annotated: it may have acted before the exit, so it fails, once, and is not repeated.
+    const write = await gw.client.callTool({
+      name: 'call_tool',
+      arguments: { server: 'once', tool: 'write_crashing_once' },
+    });
+    expect(write.isError).toBe(true);
+    expect(textOf(write)).toMatch(/server "once" went away during tools\/call write_crashing_once/);
+    const again = await callJson(gw.client, 'call_tool', { server: 'once', tool: 'write_crashing_once' });
+    expect(again.pid).not.toBe(read.pid);
+    expect((await stateOf(gw, 'once')).restarts).toBe(2);
   });
 
   it('fails calls to a server that cannot start with a clear error pointing at its log', async () => {

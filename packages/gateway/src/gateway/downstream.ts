@@ -388,7 +388,7 @@ export class Downstream {
       const message = messageOf(error);
       if (this.client !== client || /connection closed/i.test(message)) {
         throw new GatewayError(
-          GatewayErrorCode.Unavailable,
+          GatewayErrorCode.ServerExited,
           `server "${this.name}" went away during ${what}: ${message}`,
           this.name,
           { cause: error },

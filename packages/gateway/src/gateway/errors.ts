@@ -18,8 +18,10 @@ export const GatewayErrorCode = {
   StartFailed: 'GATEWAY_START_FAILED',
   /** The downstream did not answer within the call's deadline. */
   Timeout: 'GATEWAY_TIMEOUT',
-  /** The downstream died (or was stopped) while the call was in flight. */
+  /** The downstream is not available (given up on after repeated crashes, stopped, or the call was cancelled). */
   Unavailable: 'GATEWAY_UNAVAILABLE',
+  /** The downstream exited while the request was in flight: it may or may not have acted on it. */
+  ServerExited: 'GATEWAY_SERVER_EXITED',
   /** `install_server` refused the source (a flag, a path escape, an unsupported form). */
   SourceRefused: 'GATEWAY_SOURCE_REFUSED',
   /** Installing the package or repository failed. */

@@ -26,7 +26,7 @@ import type { ServerContext } from '@modelcontextprotocol/server';
 import { compileAccessLists, type AccessLists, type AccessPolicy } from './access-lists.js';
 import { CallRecorder } from './call-record.js';
 import { Downstream, type DownstreamEvent, type RequestBounds } from './downstream.js';
-import { GatewayError, GatewayErrorCode } from './errors.js';
+import { GatewayError, GatewayErrorCode, isGatewayError } from './errors.js';
 import { registerExposedLists } from './exposed-lists.js';
 import type { FactoryToolsOptions } from './factory-tools.js';
 import { installedServers } from './install.js';
@@ -129,6 +129,12 @@ export interface Gateway {
 export interface SearchMatch extends ToolMatch {
   readonly description?: string;
   readonly inputSchema: unknown;
+}
+
+/** Whether `tool` of a server with these tools declares that running it twice is harmless. */
+function safeToRepeat(tools: readonly Tool[] | undefined, tool: string): boolean {
+  const annotations = tools?.find((candidate) => candidate.name === tool)?.annotations;
+  return annotations?.readOnlyHint === true || annotations?.idempotentHint === true;
 }
 
 /** How long after `init()` meta mode loads what search_tools needs (see {@link ToolIndex.warm}). */
@@ -335,7 +341,21 @@ export function createGateway(options: GatewayOptions): Gateway {
       const started = performance.now();
       let status: 'ok' | 'error' = 'error';
       try {
-        const result = await target.callTool(tool, args, bounds);
+        let result: CallToolResult;
+        try {
+          result = await target.callTool(tool, args, bounds);
+        } catch (error) {
+          // The server exited with the call in flight. A tool that declares it changes nothing
+          // (readOnlyHint) or that repeating it changes nothing more (idempotentHint) is safe to
+          // run again: once, on the restarted server (callTool waits out the restart). Any other
+          // call fails, since it may have acted before the exit.
+          if (!isGatewayError(error, GatewayErrorCode.ServerExited)) throw error;
+          // What the tool declares: as last listed, else as the restarted server lists it.
+          const tools = known.get(server) ?? (await target.list(bounds).catch(() => undefined))?.tools;
+          if (!safeToRepeat(tools, tool)) throw error;
+          app.logger.warn({ server, tool }, `server "${server}" exited during a call of ${tool}; calling it again`);
+          result = await target.callTool(tool, args, bounds);
+        }
         if (result.isError !== true) status = 'ok';
         return result;
       } finally {
