@@ -20,7 +20,7 @@ import type {
 import type { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 
 import { currentProcessTable, descendants, seeProcesses, stopSurvivors } from '../dev/process-tree.js';
-import { newTreeMarker, sweepMarked, type TreeMarker } from '../dev/tree-marker.js';
+import { markedProcesses, newTreeMarker, sweepMarked, type TreeMarker } from '../dev/tree-marker.js';
 import { batchedStdioTransport, childProcessOf } from './batched-stdio.js';
 import { GatewayError, GatewayErrorCode } from './errors.js';
 import { toolsHash } from './tools-hash.js';
@@ -115,7 +115,8 @@ export class Downstream {
   private stopping = false;
   private startedAt = 0;
   private readonly idleMs: number;
-  private readonly requestTimeoutMs: number;
+  /** Deadline of one request when the caller gives none. */
+  readonly requestTimeoutMs: number;
   private readonly startTimeoutMs: number;
 
   constructor(
@@ -387,9 +388,12 @@ export class Downstream {
       if (error instanceof GatewayError) throw error;
       const message = messageOf(error);
       if (this.client !== client || /connection closed/i.test(message)) {
+        // Stopped on purpose (unload, reload, replace, close) is not an exit to recover from.
         throw new GatewayError(
-          GatewayErrorCode.ServerExited,
-          `server "${this.name}" went away during ${what}: ${message}`,
+          this.stopping ? GatewayErrorCode.Unavailable : GatewayErrorCode.ServerExited,
+          this.stopping
+            ? `server "${this.name}" was stopped during ${what}`
+            : `server "${this.name}" went away during ${what}: ${message}`,
           this.name,
           { cause: error },
         );
@@ -489,7 +493,12 @@ export class Downstream {
     this.marker = undefined;
     const tree = pid === null ? [] : seeProcesses(descendants(pid, currentProcessTable()));
     if (client !== undefined) await client.close().catch(() => undefined);
-    await Promise.all([stopSurvivors(tree), marker === undefined ? undefined : sweepMarked(marker)]);
+    // The marked ones are the sweep's (one SIGTERM each, not two).
+    const marked = new Set(marker === undefined || tree.length === 0 ? [] : markedProcesses(marker.entry));
+    await Promise.all([
+      stopSurvivors(tree.filter((seen) => !marked.has(seen.pid))),
+      marker === undefined ? undefined : sweepMarked(marker),
+    ]);
     this.releaseStderr();
   }
 

@@ -18,7 +18,7 @@ export const GatewayErrorCode = {
   StartFailed: 'GATEWAY_START_FAILED',
   /** The downstream did not answer within the call's deadline. */
   Timeout: 'GATEWAY_TIMEOUT',
-  /** The downstream is not available (given up on after repeated crashes, stopped, or the call was cancelled). */
+  /** The downstream is not available: given up on after repeated crashes, stopped on purpose during the request, or the request was cancelled. */
   Unavailable: 'GATEWAY_UNAVAILABLE',
   /** The downstream exited while the request was in flight: it may or may not have acted on it. */
   ServerExited: 'GATEWAY_SERVER_EXITED',

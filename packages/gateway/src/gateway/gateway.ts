@@ -131,6 +131,9 @@ export interface SearchMatch extends ToolMatch {
   readonly inputSchema: unknown;
 }
 
+/** Least time left of a call's deadline for a repeated attempt to be worth starting. */
+const RETRY_MIN_MS = 100;
+
 /** Whether `tool` of a server with these tools declares that running it twice is harmless. */
 function safeToRepeat(tools: readonly Tool[] | undefined, tool: string): boolean {
   const annotations = tools?.find((candidate) => candidate.name === tool)?.annotations;
@@ -156,6 +159,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   /** Request contexts of the direct-mode calls in flight, oldest first. */
   const activeCalls: ServerContext[] = [];
   let recorder: CallRecorder | undefined;
+  let warmTimer: NodeJS.Timeout | undefined;
 
   const notify = (server: string): void => {
     known.delete(server);
@@ -284,11 +288,12 @@ export function createGateway(options: GatewayOptions): Gateway {
       // Meta mode: load the search's thesaurus and word vectors soon after start, once the client's
       // first requests are served, rather than inside the first search_tools call.
       if (expose === 'meta' && options.warmSearchAfterMs !== 0) {
-        setTimeout(() => {
+        warmTimer = setTimeout(() => {
           const started = performance.now();
-          void index
-            .warm()
-            .then(() => app.logger.debug({ ms: Math.round(performance.now() - started) }, 'search_tools data loaded'));
+          index.warm().then(
+            () => app.logger.debug({ ms: Math.round(performance.now() - started) }, 'search_tools data loaded'),
+            (error: unknown) => app.logger.warn({ err: error }, 'search_tools data not loaded ahead'),
+          );
         }, options.warmSearchAfterMs ?? SEARCH_WARM_DELAY_MS).unref();
       }
     },
@@ -339,22 +344,42 @@ export function createGateway(options: GatewayOptions): Gateway {
         );
       }
       const started = performance.now();
+      const deadline = started + (bounds.timeoutMs ?? target.requestTimeoutMs);
+      // Progress only ever increases, across a repeated attempt too.
+      let lastProgress = -Infinity;
+      const onProgress = bounds.onProgress;
+      const attemptBounds: RequestBounds =
+        onProgress === undefined
+          ? bounds
+          : {
+              ...bounds,
+              onProgress: (progress) => {
+                if (progress.progress <= lastProgress) return;
+                lastProgress = progress.progress;
+                onProgress(progress);
+              },
+            };
       let status: 'ok' | 'error' = 'error';
       try {
         let result: CallToolResult;
         try {
-          result = await target.callTool(tool, args, bounds);
+          result = await target.callTool(tool, args, attemptBounds);
         } catch (error) {
           // The server exited with the call in flight. A tool that declares it changes nothing
           // (readOnlyHint) or that repeating it changes nothing more (idempotentHint) is safe to
           // run again: once, on the restarted server (callTool waits out the restart). Any other
           // call fails, since it may have acted before the exit.
-          if (!isGatewayError(error, GatewayErrorCode.ServerExited)) throw error;
+          // Only a crash of the server still configured under that name (not one being replaced).
+          if (!isGatewayError(error, GatewayErrorCode.ServerExited) || downstreams.get(server) !== target) throw error;
+          const remaining = (): number => Math.floor(deadline - performance.now());
+          if (remaining() < RETRY_MIN_MS) throw error;
           // What the tool declares: as last listed, else as the restarted server lists it.
-          const tools = known.get(server) ?? (await target.list(bounds).catch(() => undefined))?.tools;
-          if (!safeToRepeat(tools, tool)) throw error;
+          const tools =
+            known.get(server) ??
+            (await target.list({ ...attemptBounds, timeoutMs: remaining() }).catch(() => undefined))?.tools;
+          if (!safeToRepeat(tools, tool) || remaining() < RETRY_MIN_MS) throw error;
           app.logger.warn({ server, tool }, `server "${server}" exited during a call of ${tool}; calling it again`);
-          result = await target.callTool(tool, args, bounds);
+          result = await target.callTool(tool, args, { ...attemptBounds, timeoutMs: remaining() });
         }
         if (result.isError !== true) status = 'ok';
         return result;
@@ -398,6 +423,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       return () => listeners.delete(listener);
     },
     async close() {
+      clearTimeout(warmTimer);
       await Promise.all([...downstreams.values()].map((d) => d.stop()));
       await app.close();
     },
