@@ -8,7 +8,6 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
-import { setFlagsFromString } from 'node:v8';
 
 import {
   createGateway,
@@ -22,9 +21,9 @@ import {
   type ServerSource,
 } from '@mcp-factory/gateway';
 import {
+  capHeapGrowth,
   ConfigError,
   factoryStateHome,
-  heapGrowingFlag,
   parseCommandLine,
   serve,
   serveOptionsFrom,
@@ -70,13 +69,11 @@ async function runGateway(argv: readonly string[], context: CommandContext): Pro
   }
   if (parsed.kind !== 'serve') throw new CliError(`unsupported option; see mcp-factory gateway --help`);
   const serveOptions = parsed.options;
-  let heapFlag: string | undefined;
   try {
-    heapFlag = heapGrowingFlag(process.execArgv, context.io.env, 'MCP_GATEWAY_HEAP_GROWING_PERCENT');
+    capHeapGrowth(context.io.env, 'MCP_GATEWAY_HEAP_GROWING_PERCENT');
   } catch (error) {
     throw new CliError((error as Error).message);
   }
-  if (heapFlag !== undefined) setFlagsFromString(heapFlag);
   const stateHome = factoryStateHome(context.io.env);
   const options: GatewayOptions = {
     source: sourceFor(args.config, context),
