@@ -6,7 +6,8 @@ import {
   parentPidOfStat,
   seeProcesses,
   startTimeOfStat,
-  stopSurvivors,
+  stillRunning,
+  terminate,
   stopTree,
   tableFromParents,
   type ProcReader,
@@ -173,51 +174,73 @@ describe('startTimeOfStat', () => {
   });
 });
 
-describe('stopSurvivors', () => {
-  /** Processes by pid (start time, state); a signal handler decides what each does. */
-  function world(procs: Map<number, { start: number; state?: string }>) {
-    const signals: string[] = [];
-    const readStat = (pid: number): string => {
+describe('stillRunning', () => {
+  /** Processes by pid: their start time and state. */
+  function table(procs: Map<number, { start: number; state?: string }>): (pid: number) => string {
+    return (pid) => {
       const proc = procs.get(pid);
       if (proc === undefined) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
       return statLine(pid, proc.start, proc.state);
     };
-    return { signals, readStat, sleep: () => Promise.resolve() };
   }
 
-  it('sends SIGTERM, and SIGKILL only to what is still there after the grace period', async () => {
+  it('keeps the processes as seen, not a pid another process took, nor a zombie or one gone', () => {
     const procs = new Map<number, { start: number; state?: string }>([
       [11, { start: 100 }],
       [12, { start: 200 }],
+      [13, { start: 300 }],
+      [14, { start: 400 }],
     ]);
-    const w = world(procs);
-    const seen = seeProcesses([11, 12, 13], w.readStat);
-    expect(seen.map((p) => p.pid)).toEqual([11, 12]); // 13 was gone already
-    const killed = await stopSurvivors(seen, {
-      ...w,
-      graceMs: 300,
-      pollMs: 100,
-      kill: (pid, signal) => {
-        w.signals.push(`${signal} ${pid}`);
-        if (pid === 11 && signal === 'SIGTERM') procs.delete(11); // exits on SIGTERM
-        if (signal === 'SIGKILL') procs.delete(pid);
-      },
-    });
-    expect(killed).toBe(1);
-    expect(w.signals).toEqual(['SIGTERM 11', 'SIGTERM 12', 'SIGKILL 12']);
+    const readStat = table(procs);
+    const seen = seeProcesses([11, 12, 13, 14, 15], readStat);
+    expect(seen.map((p) => p.pid)).toEqual([11, 12, 13, 14]); // 15 was gone already
+    procs.set(12, { start: 555 }); // 12 exited and its pid was reused
+    procs.set(13, { start: 300, state: 'Z' }); // 13 exited, not yet reaped
+    procs.delete(14);
+    expect(stillRunning(seen, readStat)).toEqual([11]);
   });
 
-  it('never signals a pid that another process took, and counts a zombie as gone', async () => {
-    const procs = new Map<number, { start: number; state?: string }>([
-      [11, { start: 100 }],
-      [12, { start: 200 }],
-    ]);
-    const w = world(procs);
-    const seen = seeProcesses([11, 12], w.readStat);
-    procs.set(11, { start: 555 }); // 11 exited and its pid was reused
-    procs.set(12, { start: 200, state: 'Z' }); // 12 exited, not yet reaped
-    const killed = await stopSurvivors(seen, { ...w, kill: (pid, signal) => w.signals.push(`${signal} ${pid}`) });
-    expect(killed).toBe(0);
-    expect(w.signals).toEqual([]);
+  it('without a stat to read, asks the kernel whether the pid exists', () => {
+    const seen = seeProcesses([21, 22], null);
+    const alive = stillRunning(seen, null, (pid) => {
+      if (pid === 22) throw Object.assign(new Error('ESRCH'), { code: 'ESRCH' });
+    });
+    expect(alive).toEqual([21]);
+  });
+});
+
+describe('terminate', () => {
+  it('sends SIGTERM, looks again while the grace lasts, and SIGKILL only to what is still there', async () => {
+    const running = new Set([11, 12]);
+    const signals: string[] = [];
+    const result = await terminate(() => [...running], {
+      graceMs: 300,
+      pollMs: 100,
+      sleep: () => Promise.resolve(),
+      kill: (pid, signal) => {
+        signals.push(`${signal} ${pid}`);
+        if (pid === 11 || signal === 'SIGKILL') running.delete(pid); // 11 exits on SIGTERM, 12 ignores it
+      },
+    });
+    expect(result).toEqual({ found: 2, killed: 1 });
+    expect(signals).toEqual(['SIGTERM 11', 'SIGTERM 12', 'SIGKILL 12']);
+  });
+
+  it('signals nothing when nothing is found, and stops looking once all are gone', async () => {
+    let looks = 0;
+    const signals: string[] = [];
+    const kill = (pid: number, signal: NodeJS.Signals): void => void signals.push(`${signal} ${pid}`);
+    expect(await terminate(() => (looks++, []), { kill })).toEqual({ found: 0, killed: 0 });
+    expect(looks).toBe(1);
+    let exited = false;
+    const result = await terminate(() => (exited ? [] : [7]), {
+      sleep: () => Promise.resolve(),
+      kill: (pid, signal) => {
+        kill(pid, signal);
+        exited = true;
+      },
+    });
+    expect(result).toEqual({ found: 1, killed: 0 });
+    expect(signals).toEqual(['SIGTERM 7']);
   });
 });

@@ -21,13 +21,19 @@ export interface ProcessTable {
   childrenOf(pid: number): readonly number[];
 }
 
+/**
+ * The fields of a `/proc/<pid>/stat` line after the parenthesized command name (which may hold
+ * spaces and parentheses itself): `[0]` is the state (field 3), `[1]` the parent pid (field 4),
+ * `[19]` the start time (field 22). Undefined for a line without a name.
+ */
+function statFields(stat: string): string[] | undefined {
+  const close = stat.lastIndexOf(')');
+  return close === -1 ? undefined : stat.slice(close + 2).split(' ');
+}
+
 /** The parent pid field of a `/proc/<pid>/stat` line (the 4th field, after the parenthesized name). */
 export function parentPidOfStat(stat: string): number | undefined {
-  const close = stat.lastIndexOf(')');
-  if (close === -1) return undefined;
-  // `) S 1234 …`: state, then the parent pid.
-  const fields = stat.slice(close + 2).split(' ');
-  const ppid = Number(fields[1]);
+  const ppid = Number(statFields(stat)?.[1]);
   return Number.isInteger(ppid) ? ppid : undefined;
 }
 
@@ -211,10 +217,7 @@ function killRest(
 
 /** The start time field of a `/proc/<pid>/stat` line (the 22nd field: clock ticks after boot). */
 export function startTimeOfStat(stat: string): string | undefined {
-  const close = stat.lastIndexOf(')');
-  if (close === -1) return undefined;
-  // `) S ppid …`: the fields after the name start at the 3rd (state); the start time is the 22nd.
-  return stat.slice(close + 2).split(' ')[19];
+  return statFields(stat)?.[19];
 }
 
 /** A process as seen once: its pid and what tells it apart from a later process given that pid. */
@@ -224,32 +227,18 @@ export interface SeenProcess {
   readonly startTime: string | undefined;
 }
 
-/** Options of {@link stopSurvivors}. */
-export interface StopSurvivorsOptions {
-  /** How long they get after SIGTERM before SIGKILL. Default 1000 ms. */
-  readonly graceMs?: number;
-  /** Pause between checks whether they are gone. Default 100 ms. */
-  readonly pollMs?: number;
-  /** Reads `/proc/<pid>/stat`, throwing when the process is gone. Default the real file on Linux, none elsewhere. */
-  readonly readStat?: (pid: number) => string;
-  /** Sends a signal; default `process.kill`. */
-  readonly kill?: (pid: number, signal: NodeJS.Signals | 0) => void;
-  /** Waits; default a timer. */
-  readonly sleep?: (ms: number) => Promise<void>;
-}
+/** Reads `/proc/<pid>/stat`, throwing when the process is gone; `null` where there is none. */
+type StatReader = ((pid: number) => string) | null;
 
 /** `/proc/<pid>/stat` on Linux; elsewhere there is none and a pid is trusted as it is. */
-const platformStat = (): ((pid: number) => string) | undefined =>
-  process.platform === 'linux' ? (pid) => readFileSync(`/proc/${pid}/stat`, 'latin1') : undefined;
+const platformStat = (): StatReader =>
+  process.platform === 'linux' ? (pid) => readFileSync(`/proc/${pid}/stat`, 'latin1') : null;
 
-/** `pids` as seen now, for {@link stopSurvivors} later (on Linux, a process already gone is left out). */
-export function seeProcesses(
-  pids: Iterable<number>,
-  readStat: ((pid: number) => string) | undefined = platformStat(),
-): SeenProcess[] {
+/** `pids` as seen now, for {@link stillRunning} later (on Linux, a process already gone is left out). */
+export function seeProcesses(pids: Iterable<number>, readStat: StatReader = platformStat()): SeenProcess[] {
   const seen: SeenProcess[] = [];
   for (const pid of pids) {
-    if (readStat === undefined) {
+    if (readStat === null) {
       seen.push({ pid, startTime: undefined });
       continue;
     }
@@ -263,42 +252,64 @@ export function seeProcesses(
 }
 
 /**
- * Stops processes that outlived the server that started them (collected with {@link seeProcesses}
- * while it held them): SIGTERM to each still running, up to `graceMs` for them to exit, then
- * SIGKILL to what is left. A pid whose start time changed belongs to another process by then and
- * is never signalled; a zombie counts as gone. Resolves with the number that needed SIGKILL.
+ * The pids of `processes` still running as the processes that were seen: a pid whose start time
+ * changed belongs to another process by now, and a zombie has exited. Without a stat (`null`: not
+ * Linux) a pid counts as running while `kill(pid, 0)` succeeds.
  */
-export async function stopSurvivors(
+export function stillRunning(
   processes: readonly SeenProcess[],
-  options: StopSurvivorsOptions = {},
-): Promise<number> {
-  const readStat = options.readStat ?? platformStat();
-  const kill = options.kill ?? ((pid: number, signal: NodeJS.Signals | 0) => process.kill(pid, signal));
+  readStat: StatReader = platformStat(),
+  kill: (pid: number, signal: 0) => void = (pid, signal) => process.kill(pid, signal),
+): number[] {
+  const running: number[] = [];
+  for (const { pid, startTime } of processes) {
+    try {
+      if (readStat === null) kill(pid, 0);
+      else {
+        const fields = statFields(readStat(pid));
+        if (fields?.[19] !== startTime || fields?.[0] === 'Z') continue;
+      }
+      running.push(pid);
+    } catch {
+      // gone
+    }
+  }
+  return running;
+}
+
+/** Options of {@link terminate}. */
+export interface TerminateOptions {
+  /** How long they get after SIGTERM before SIGKILL. Default 1000 ms. */
+  readonly graceMs?: number;
+  /** Pause between looks whether they are gone. Default 100 ms. */
+  readonly pollMs?: number;
+  /** Sends a signal; default `process.kill`. */
+  readonly kill?: (pid: number, signal: NodeJS.Signals) => void;
+  /** Waits; default a timer. */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * Stops the processes `find` returns (called afresh for every look, so each signal goes to a pid
+ * just seen as one of them): SIGTERM to each, then a look every `pollMs` for as long as any is left
+ * and the grace period lasts, and SIGKILL to what the last look found. Resolves with how many the
+ * first look found and how many needed SIGKILL.
+ */
+export async function terminate(
+  find: () => readonly number[],
+  options: TerminateOptions = {},
+): Promise<{ found: number; killed: number }> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const graceMs = options.graceMs ?? 1000;
   const pollMs = options.pollMs ?? 100;
-  const alive = ({ pid, startTime }: SeenProcess): boolean => {
-    try {
-      if (readStat === undefined) {
-        kill(pid, 0);
-        return true;
-      }
-      const stat = readStat(pid);
-      const fields = stat.slice(stat.lastIndexOf(')') + 2);
-      return startTimeOfStat(stat) === startTime && !fields.startsWith('Z ');
-    } catch {
-      return false;
-    }
-  };
-  const pids = (list: readonly SeenProcess[]): number[] => list.map((seen) => seen.pid);
-  let left = processes.filter(alive);
-  if (left.length === 0) return 0;
-  signalAll(pids(left), 'SIGTERM', kill);
-  for (let waited = 0; waited < graceMs; waited += pollMs) {
+  const first = find();
+  if (first.length === 0) return { found: 0, killed: 0 };
+  signalAll(first, 'SIGTERM', options.kill);
+  let left = first;
+  for (let waited = 0; left.length > 0 && waited < graceMs; waited += pollMs) {
     await sleep(pollMs);
-    left = left.filter(alive);
-    if (left.length === 0) return 0;
+    left = find();
   }
-  signalAll(pids(left), 'SIGKILL', kill);
-  return left.length;
+  signalAll(left, 'SIGKILL', options.kill);
+  return { found: first.length, killed: left.length };
 }

@@ -16,7 +16,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 
-import { nodeProcReader, signalAll, type ProcReader } from './process-tree.js';
+import { nodeProcReader, terminate, type ProcReader, type TerminateOptions } from './process-tree.js';
 
 /** The variable that marks the processes of one spawned server. */
 export const TREE_MARKER_VARIABLE = 'MCP_GATEWAY_TREE';
@@ -101,39 +101,19 @@ export function markedProcesses(entry: string, options: MarkedScanOptions = {}):
 }
 
 /** Options of {@link sweepMarked}. */
-export interface SweepOptions extends MarkedScanOptions {
-  /** How long the marked processes get after SIGTERM before SIGKILL. Default 1000 ms. */
-  readonly graceMs?: number;
-  /** Pause between checks whether they are gone. Default 100 ms. */
-  readonly pollMs?: number;
+export interface SweepOptions extends MarkedScanOptions, TerminateOptions {
   /** Finds the marked processes; default {@link markedProcesses} with these options. */
   readonly find?: () => number[];
-  /** Sends a signal; default `process.kill`. */
-  readonly kill?: (pid: number, signal: NodeJS.Signals) => void;
-  /** Waits; default a timer. */
-  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 /**
- * Stops every process carrying `marker`: SIGTERM to each, then, as long as any is left and the
- * grace period lasts, a fresh look every `pollMs`; SIGKILL to what the last look found (which
- * includes what they started meanwhile). Every signal goes to a pid just seen with the marker, so
- * a pid reused by another process is not hit. Resolves with the number of processes found first
- * (0 when none: the usual case, one scan of `/proc`).
+ * Stops every process carrying `marker` ({@link terminate}: SIGTERM, a grace period with fresh
+ * looks, SIGKILL to what the last look found, which includes what they started meanwhile). Every
+ * signal goes to a pid just seen with the marker, so a pid reused by another process is not hit.
+ * Resolves with the number of processes found first (0 when none: the usual case, one scan of
+ * `/proc`).
  */
 export async function sweepMarked(marker: TreeMarker, options: SweepOptions = {}): Promise<number> {
   const find = options.find ?? (() => markedProcesses(marker.entry, options));
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const graceMs = options.graceMs ?? 1000;
-  const pollMs = options.pollMs ?? 100;
-  const first = find();
-  if (first.length === 0) return 0;
-  signalAll(first, 'SIGTERM', options.kill);
-  let left = first;
-  for (let waited = 0; left.length > 0 && waited < graceMs; waited += pollMs) {
-    await sleep(pollMs);
-    left = find();
-  }
-  signalAll(left, 'SIGKILL', options.kill);
-  return first.length;
+  return (await terminate(find, options)).found;
 }

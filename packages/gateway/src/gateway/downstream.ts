@@ -19,7 +19,7 @@ import type {
 } from '@modelcontextprotocol/client';
 import type { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 
-import { currentProcessTable, descendants, seeProcesses, stopSurvivors } from '../dev/process-tree.js';
+import { currentProcessTable, descendants, seeProcesses, stillRunning, terminate } from '../dev/process-tree.js';
 import { markedProcesses, newTreeMarker, sweepMarked, type TreeMarker } from '../dev/tree-marker.js';
 import { batchedStdioTransport, childProcessOf } from './batched-stdio.js';
 import { GatewayError, GatewayErrorCode } from './errors.js';
@@ -486,18 +486,15 @@ export class Downstream {
     this.state = 'stopped';
     // What the server started (a wrapper's real server, helpers) is collected while the server
     // still holds it; the SDK's close stops the server itself (stdin EOF, then SIGTERM), and
-    // whatever of its tree outlived it gets SIGTERM, a grace period, then SIGKILL. What had left
-    // the tree before (reparented) still carries the marker and is swept the same way.
+    // whatever of its tree outlived it gets SIGTERM, a grace period, then SIGKILL, together with
+    // what had left the tree before (reparented) and still carries the marker.
     const pid = client === undefined ? null : this.pid();
     const marker = this.marker;
     this.marker = undefined;
     const tree = pid === null ? [] : seeProcesses(descendants(pid, currentProcessTable()));
     if (client !== undefined) await client.close().catch(() => undefined);
-    // The marked ones are the sweep's (one SIGTERM each, not two).
-    const marked = new Set(marker === undefined || tree.length === 0 ? [] : markedProcesses(marker.entry));
-    await Promise.all([
-      stopSurvivors(tree.filter((seen) => !marked.has(seen.pid))),
-      marker === undefined ? undefined : sweepMarked(marker),
+    await terminate(() => [
+      ...new Set([...stillRunning(tree), ...(marker === undefined ? [] : markedProcesses(marker.entry))]),
     ]);
     this.releaseStderr();
   }

@@ -270,6 +270,50 @@ export function createGateway(options: GatewayOptions): Gateway {
     return unavailable.sort();
   };
 
+  /**
+   * Calls `tool` on `target`. When the server exits with the call in flight, a tool that declares
+   * it changes nothing (readOnlyHint) or that repeating it changes nothing more (idempotentHint)
+   * is called once more on the restarted server (callTool waits out the restart), within the
+   * call's deadline; any other call fails, since it may have acted before the exit. A server being
+   * replaced or stopped on purpose is not restarted for it.
+   */
+  const callRepeatingAfterExit = async (
+    target: Downstream,
+    tool: string,
+    args: Record<string, unknown> | undefined,
+    bounds: RequestBounds,
+  ): Promise<CallToolResult> => {
+    const deadline = performance.now() + (bounds.timeoutMs ?? target.requestTimeoutMs);
+    const remaining = (): number => Math.floor(deadline - performance.now());
+    // Progress only ever increases, across a repeated attempt too.
+    let lastProgress = -Infinity;
+    const onProgress = bounds.onProgress;
+    const attempt: RequestBounds =
+      onProgress === undefined
+        ? bounds
+        : {
+            ...bounds,
+            onProgress: (progress) => {
+              if (progress.progress <= lastProgress) return;
+              lastProgress = progress.progress;
+              onProgress(progress);
+            },
+          };
+    try {
+      return await target.callTool(tool, args, attempt);
+    } catch (error) {
+      const server = target.name;
+      if (!isGatewayError(error, GatewayErrorCode.ServerExited) || downstreams.get(server) !== target) throw error;
+      if (remaining() < RETRY_MIN_MS) throw error;
+      // What the tool declares: as last listed, else as the restarted server lists it.
+      const tools =
+        known.get(server) ?? (await target.list({ ...attempt, timeoutMs: remaining() }).catch(() => undefined))?.tools;
+      if (!safeToRepeat(tools, tool) || remaining() < RETRY_MIN_MS) throw error;
+      app.logger.warn({ server, tool }, `server "${server}" exited during a call of ${tool}; calling it again`);
+      return target.callTool(tool, args, { ...attempt, timeoutMs: remaining() });
+    }
+  };
+
   const gateway: Gateway = {
     get app() {
       return app;
@@ -344,43 +388,9 @@ export function createGateway(options: GatewayOptions): Gateway {
         );
       }
       const started = performance.now();
-      const deadline = started + (bounds.timeoutMs ?? target.requestTimeoutMs);
-      // Progress only ever increases, across a repeated attempt too.
-      let lastProgress = -Infinity;
-      const onProgress = bounds.onProgress;
-      const attemptBounds: RequestBounds =
-        onProgress === undefined
-          ? bounds
-          : {
-              ...bounds,
-              onProgress: (progress) => {
-                if (progress.progress <= lastProgress) return;
-                lastProgress = progress.progress;
-                onProgress(progress);
-              },
-            };
       let status: 'ok' | 'error' = 'error';
       try {
-        let result: CallToolResult;
-        try {
-          result = await target.callTool(tool, args, attemptBounds);
-        } catch (error) {
-          // The server exited with the call in flight. A tool that declares it changes nothing
-          // (readOnlyHint) or that repeating it changes nothing more (idempotentHint) is safe to
-          // run again: once, on the restarted server (callTool waits out the restart). Any other
-          // call fails, since it may have acted before the exit.
-          // Only a crash of the server still configured under that name (not one being replaced).
-          if (!isGatewayError(error, GatewayErrorCode.ServerExited) || downstreams.get(server) !== target) throw error;
-          const remaining = (): number => Math.floor(deadline - performance.now());
-          if (remaining() < RETRY_MIN_MS) throw error;
-          // What the tool declares: as last listed, else as the restarted server lists it.
-          const tools =
-            known.get(server) ??
-            (await target.list({ ...attemptBounds, timeoutMs: remaining() }).catch(() => undefined))?.tools;
-          if (!safeToRepeat(tools, tool) || remaining() < RETRY_MIN_MS) throw error;
-          app.logger.warn({ server, tool }, `server "${server}" exited during a call of ${tool}; calling it again`);
-          result = await target.callTool(tool, args, { ...attemptBounds, timeoutMs: remaining() });
-        }
+        const result = await callRepeatingAfterExit(target, tool, args, bounds);
         if (result.isError !== true) status = 'ok';
         return result;
       } finally {
