@@ -15,7 +15,7 @@ describe('gateway --expose all', () => {
   beforeAll(async () => {
     const { dir } = await gatewayDir({
       a: fixtureEntry('a', { FIXTURE_TOOL_PREFIX: 'b__' }),
-      a__b: fixtureEntry('a__b'),
+      a__b: fixtureEntry('a__b', { FIXTURE_PROGRESS: '1' }),
       [LONG_SERVER]: fixtureEntry('long', { FIXTURE_TOOL_PREFIX: LONG_PREFIX }),
     });
     gw = await startGateway(dir, ['--expose', 'all', '--deny-tool', 'a/b__crash']);
@@ -59,6 +59,16 @@ describe('gateway --expose all', () => {
     const longEcho = tools.find((tool) => tool.name.startsWith(LONG_SERVER) && tool.description?.startsWith('Echo'));
     expect(longEcho?.name).toHaveLength(64);
     expect(textOf(await gw.client.callTool({ name: longEcho!.name, arguments: { text: 'far' } }))).toBe('long: far');
+  });
+
+  it('passes on every progress notification of a call, also those the server wrote with its result', async () => {
+    const seen: number[] = [];
+    const result = await gw.client.callTool(
+      { name: 'a__b__count_up', arguments: { steps: 5 } },
+      { onprogress: ({ progress }) => seen.push(progress) },
+    );
+    expect(textOf(result)).toBe('a__b: counted 5');
+    expect(seen).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('answers an unknown namespaced tool with an error', async () => {

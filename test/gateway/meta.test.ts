@@ -16,7 +16,7 @@ describe('gateway --expose meta', () => {
   beforeAll(async () => {
     ({ dir, state } = await gatewayDir({
       alpha: fixtureEntry('alpha', { FIXTURE_SECRET: 's3cret-alpha' }),
-      beta: fixtureEntry('beta'),
+      beta: fixtureEntry('beta', { FIXTURE_PROGRESS: '1' }),
       denied: fixtureEntry('denied'),
     }));
     gw = await startGateway(dir, ['--deny-server', 'denied', '--deny-tool', 'beta/crash'], {
@@ -110,6 +110,16 @@ describe('gateway --expose meta', () => {
     expect(who).toEqual({ name: 'alpha', secret: 's3cret-alpha' });
   });
 
+  it("passes a downstream's progress on to the call_tool caller, also what the server wrote with its result", async () => {
+    const seen: number[] = [];
+    const result = await gw.client.callTool(
+      { name: 'call_tool', arguments: { server: 'beta', tool: 'count_up', arguments: { steps: 4 } } },
+      { onprogress: ({ progress }) => seen.push(progress) },
+    );
+    expect(textOf(result)).toBe('beta: counted 4');
+    expect(seen).toEqual([1, 2, 3, 4]);
+  });
+
   it('explains an unknown server or tool', async () => {
     const unknown = await gw.client.callTool({ name: 'call_tool', arguments: { server: 'nope', tool: 'echo' } });
     expect(unknown.isError).toBe(true);
@@ -154,6 +164,7 @@ describe('gateway --expose meta', () => {
     const loaded = await callJson(gw.client, 'load_server', { name: 'alpha' });
     expect(loaded).toEqual({ server: 'alpha', state: 'running', tools: 6 });
     const reloaded = await callJson(gw.client, 'reload_server', { name: 'beta' });
-    expect(reloaded).toEqual({ server: 'beta', state: 'running', tools: 5 });
+    // beta: the five it shares with alpha, less the denied crash, plus count_up.
+    expect(reloaded).toEqual({ server: 'beta', state: 'running', tools: 6 });
   });
 });

@@ -88,6 +88,7 @@ const ROOT_EXPORTS = [
   'defineResource',
   'defineResourceTemplate',
   'defineTool',
+  'deliverProgressBeforeResults',
   'expectShape',
   'inputRequired',
   'inputResponse',

@@ -69,6 +69,7 @@ export {
   LOOPBACK_HOSTNAMES,
 } from './transports/http-guards.js';
 export { InMemoryEventStore } from './transports/event-store.js';
+export { deliverProgressBeforeResults, type ConnectedProtocol } from './progress-order.js';
 export { ResourceUpdates, type ResourceUpdateListener } from './subscriptions.js';
 export {
   completable,

@@ -18,6 +18,7 @@ import type {
   Tool,
 } from '@modelcontextprotocol/client';
 import type { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { deliverProgressBeforeResults } from '@mcp-factory/runtime';
 
 import { currentProcessTable, descendants, seeProcesses, stillRunning, terminate } from '../dev/process-tree.js';
 import { markedProcesses, newTreeMarker, sweepMarked, type TreeMarker } from '../dev/tree-marker.js';
@@ -249,6 +250,8 @@ export class Downstream {
     client.setNotificationHandler('notifications/resources/updated', relay);
     try {
       await client.connect(transport, { timeout: this.startTimeoutMs });
+      // Progress a server sends right before its result must reach the caller (typescript-sdk#2580).
+      deliverProgressBeforeResults(client);
     } catch (error) {
       this.releaseStderr();
       this.lastError = messageOf(error);

@@ -16,7 +16,7 @@ import {
 import type { Prompt, Resource, ResourceTemplateType as ResourceTemplate, Tool } from '@modelcontextprotocol/client';
 
 import type { Gateway } from './gateway.js';
-import { served } from './meta-tools.js';
+import { callBounds, served } from './meta-tools.js';
 import { assignNames, type NameRequest } from './names.js';
 import { GatewayError, GatewayErrorCode } from './errors.js';
 
@@ -59,12 +59,7 @@ function toolDefinitionFor(
       run: (args, ctx) =>
         served(ctx, route.server, route.name, () =>
           gateway.relaying(ctx.mcp, () =>
-            gateway.call(route.server, route.name, args as Record<string, unknown> | undefined, {
-              signal: ctx.signal,
-              timeoutMs: Math.max(1, ctx.remainingMs() - 50),
-              // The client's progress token is the runtime's business: relay values, not tokens.
-              onProgress: ({ progress, total, message }) => void ctx.progress(progress, total, message),
-            }),
+            gateway.call(route.server, route.name, args as Record<string, unknown> | undefined, callBounds(ctx)),
           ),
         ),
     });

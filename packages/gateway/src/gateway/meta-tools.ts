@@ -7,6 +7,7 @@
 import { defineTool, TimeoutError, ToolError, z, type CallContext, type ToolDefinition } from '@mcp-factory/runtime';
 
 import { GatewayError, GatewayErrorCode } from './errors.js';
+import type { RequestBounds } from './downstream.js';
 import type { Gateway, GatewayOptions } from './gateway.js';
 import { factoryTools } from './factory-tools.js';
 import { installServerTool } from './install-tool.js';
@@ -55,10 +56,22 @@ export async function served<T>(ctx: CallContext, server: string, what: string, 
 
 const text = (value: unknown): string => JSON.stringify(value);
 
+/**
+ * The bounds of a downstream call made for `ctx`: its signal, what is left of its deadline (less a
+ * margin to answer in), and its progress passed on as values (the client's token is the runtime's
+ * business, not the downstream's).
+ */
+export function callBounds(ctx: CallContext): RequestBounds {
+  return {
+    signal: ctx.signal,
+    timeoutMs: Math.max(1, ctx.remainingMs() - 50),
+    onProgress: ({ progress, total, message }) => void ctx.progress(progress, total, message),
+  };
+}
+
 /** The meta-tools over `gateway`. */
 export function metaTools(gateway: Gateway, options: GatewayOptions, logDir: string): ToolDefinition[] {
   const budget = (options.requestTimeoutMs ?? 30_000) + 5_000;
-  const bounds = (ctx: CallContext) => ({ signal: ctx.signal, timeoutMs: Math.max(1, ctx.remainingMs() - 50) });
   // Schemas stay small on purpose: every token here is paid by every conversation (see the bench).
   const serverName = z.string().min(1).describe('Server name');
   const tools: ToolDefinition[] = [
@@ -73,7 +86,7 @@ export function metaTools(gateway: Gateway, options: GatewayOptions, logDir: str
       timeoutMs: budget,
       annotations: { readOnlyHint: true },
       async run({ query, limit }, ctx) {
-        const { matches, unavailable } = await guarded(() => gateway.search(query, limit, bounds(ctx)));
+        const { matches, unavailable } = await guarded(() => gateway.search(query, limit, callBounds(ctx)));
         return text(searchAnswer(matches, unavailable));
       },
     }),
@@ -87,7 +100,7 @@ export function metaTools(gateway: Gateway, options: GatewayOptions, logDir: str
       }),
       timeoutMs: budget,
       async run({ server, tool, arguments: args }, ctx) {
-        return served(ctx, server, tool, () => gateway.call(server, tool, args, bounds(ctx)));
+        return served(ctx, server, tool, () => gateway.call(server, tool, args, callBounds(ctx)));
       },
     }),
     defineTool({
@@ -102,7 +115,7 @@ export function metaTools(gateway: Gateway, options: GatewayOptions, logDir: str
       input: z.object({ name: serverName }),
       timeoutMs: budget,
       async run({ name }, ctx) {
-        const tools = await served(ctx, name, 'load', () => gateway.load(name, bounds(ctx)));
+        const tools = await served(ctx, name, 'load', () => gateway.load(name, callBounds(ctx)));
         return text({ server: name, state: 'running', tools });
       },
     }),

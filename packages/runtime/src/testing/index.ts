@@ -8,7 +8,9 @@
  *   `fetch`, no socket);
  * - end to end: {@link connectStdio} and {@link connectHttp} talk to a real subprocess or URL.
  *
- * Needs `@modelcontextprotocol/client` (a dev dependency of generated projects).
+ * Needs `@modelcontextprotocol/client` (a dev dependency of generated projects). Every connected
+ * client gets {@link deliverProgressBeforeResults}, so a test sees each progress notification the
+ * server sent, also the one written right before the result.
  *
  * @module
  */
@@ -24,6 +26,7 @@ import {
   type ServerContext,
 } from '@modelcontextprotocol/server';
 
+import { deliverProgressBeforeResults } from '../progress-order.js';
 import type { McpApp } from '../server.js';
 
 /** Options of {@link invokeTool}. */
@@ -131,6 +134,7 @@ export async function connectInProcess(app: McpApp, options: ConnectOptions = {}
       fetch: (url, init) => handler.fetch(new Request(url, init)),
     });
     await client.connect(transport);
+    deliverProgressBeforeResults(client);
     return {
       client,
       close: async () => {
@@ -144,6 +148,7 @@ export async function connectInProcess(app: McpApp, options: ConnectOptions = {}
   const server = await app.factory({ era: 'legacy' });
   await server.connect(serverSide);
   await client.connect(clientSide);
+  deliverProgressBeforeResults(client);
   return {
     client,
     close: async () => {
@@ -186,6 +191,7 @@ export async function connectStdio(
   });
   const client = newClient(options);
   await client.connect(transport);
+  deliverProgressBeforeResults(client);
   return {
     client,
     transport,
@@ -200,6 +206,7 @@ export async function connectStdio(
 export async function connectHttp(url: string, options: ConnectOptions = {}): Promise<Connection> {
   const client = newClient(options);
   await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  deliverProgressBeforeResults(client);
   return { client, close: () => client.close() };
 }
 
