@@ -13,6 +13,8 @@ import type { Readable } from 'node:stream';
 import { Client, type ClientCapabilities } from '@modelcontextprotocol/client';
 import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/client/stdio';
 
+import { deliverProgressBeforeResults } from '@mcp-factory/runtime';
+
 import { REPO } from '../helpers/index.js';
 
 /** Tools the suites add to the copied template. */
@@ -140,6 +142,7 @@ export async function connectDev(
     () => void (listChanged.prompts = (listChanged.prompts ?? 0) + 1),
   );
   await client.connect(transport);
+  deliverProgressBeforeResults(client);
   return {
     client,
     transport,
