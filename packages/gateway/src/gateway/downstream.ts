@@ -8,14 +8,15 @@
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type {
-  Client,
-  StreamableHTTPClientTransport,
-  CallToolResult,
-  Prompt,
-  Resource,
-  ResourceTemplateType as ResourceTemplate,
-  Tool,
+import {
+  specTypeSchemas,
+  type Client,
+  type StreamableHTTPClientTransport,
+  type CallToolResult,
+  type Prompt,
+  type Resource,
+  type ResourceTemplateType as ResourceTemplate,
+  type Tool,
 } from '@modelcontextprotocol/client';
 import type { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { deliverProgressBeforeResults } from '@mcp-factory/runtime';
@@ -468,8 +469,11 @@ export class Downstream {
     return this.use<CallToolResult>(
       `tools/call ${name}`,
       (client, options) =>
+        // With the result schema named, the SDK skips its per-request probe of the era's registry,
+        // which validates `undefined` and formats the failure (about 20 µs of CPU per call).
         client.request(
           { method: 'tools/call', params: { name, ...(args === undefined ? {} : { arguments: args }) } },
+          specTypeSchemas.CallToolResult,
           bounds.onProgress === undefined ? options : { ...options, onprogress: bounds.onProgress },
         ),
       bounds,
