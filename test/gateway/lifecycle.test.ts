@@ -4,8 +4,22 @@
 import type { StdioConnection } from '@mcp-factory/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
 import { tempDir } from '../helpers/index.js';
-import { callJson, eventually, type ServerRow, fixtureEntry, gatewayDir, startGateway, textOf } from './helpers.js';
+import {
+  callJson,
+  eventually,
+  type ServerRow,
+  fixtureEntry,
+  gatewayDir,
+  REPO,
+  startGateway,
+  textOf,
+} from './helpers.js';
+
+const RELAY = join(REPO, 'test', 'gateway', 'fixtures', 'relay-server.mjs');
 
 async function stateOf(gw: StdioConnection, name: string): Promise<ServerRow> {
   const { servers } = await callJson(gw.client, 'list_servers');
@@ -17,14 +31,17 @@ async function stateOf(gw: StdioConnection, name: string): Promise<ServerRow> {
 describe('downstream lifecycle', () => {
   let gw: StdioConnection;
   const logs: string[] = [];
+  let cancelFile: string;
   beforeAll(async () => {
     const markers = await tempDir('gateway-crash-once');
+    cancelFile = join(markers, 'cancelled.txt');
     const { dir } = await gatewayDir({
       steady: fixtureEntry('steady'),
       idle: fixtureEntry('idle'),
       fragile: fixtureEntry('fragile'),
       broken: fixtureEntry('broken', { FIXTURE_FAIL_START: '1' }),
       once: fixtureEntry('once', { FIXTURE_CRASH_ONCE_DIR: markers }),
+      waiter: { command: process.execPath, args: [RELAY], env: { RELAY_CANCEL_FILE: cancelFile } },
     });
     gw = await startGateway(dir, ['--idle-ms', '400', '--timeout-ms', '1500']);
     gw.client.setNotificationHandler('notifications/message', (notification) => {
@@ -102,12 +119,48 @@ describe('downstream lifecycle', () => {
     expect(textOf(other)).toBe('idle: meanwhile');
     const result = await slow;
     expect(result.isError).toBe(true);
-    expect(textOf(result)).toMatch(/server "steady" did not answer tools\/call slow within \d+ ms/);
+    expect(textOf(result)).toMatch(/server "steady" did not answer tools\/call slow within 1500 ms/);
     const again = await gw.client.callTool({
       name: 'call_tool',
       arguments: { server: 'steady', tool: 'echo', arguments: { text: 'still here' } },
     });
     expect(textOf(again)).toBe('steady: still here');
+  });
+
+  it('cancels a call at the server once its deadline passed', async () => {
+    const result = await gw.client.callTool({
+      name: 'call_tool',
+      arguments: { server: 'waiter', tool: 'wait_for_cancel', arguments: { marker: 'past-deadline' } },
+    });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/server "waiter" did not answer tools\/call wait_for_cancel within \d+ ms/);
+    await eventually(
+      async () => (await readFile(cancelFile, 'utf8').catch(() => '')).includes('past-deadline'),
+      'the server saw notifications/cancelled',
+    );
+  });
+
+  it("passes a client's cancellation on to the server", async () => {
+    const controller = new AbortController();
+    const call = gw.client.callTool(
+      {
+        name: 'call_tool',
+        arguments: { server: 'waiter', tool: 'wait_for_cancel', arguments: { marker: 'by-client' } },
+      },
+      { signal: controller.signal },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    controller.abort('changed my mind');
+    await expect(call).rejects.toThrow();
+    await eventually(
+      async () => (await readFile(cancelFile, 'utf8').catch(() => '')).includes('by-client'),
+      'the server saw notifications/cancelled',
+    );
+    const after = await gw.client.callTool({
+      name: 'call_tool',
+      arguments: { server: 'waiter', tool: 'echo', arguments: { text: 'still serving' } },
+    });
+    expect(textOf(after)).toBe('echo: still serving');
   });
 
   it('search still answers when one server is down, naming it', async () => {

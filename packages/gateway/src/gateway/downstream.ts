@@ -8,15 +8,14 @@
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 
-import {
-  specTypeSchemas,
-  type Client,
-  type StreamableHTTPClientTransport,
-  type CallToolResult,
-  type Prompt,
-  type Resource,
-  type ResourceTemplateType as ResourceTemplate,
-  type Tool,
+import type {
+  Client,
+  StreamableHTTPClientTransport,
+  CallToolResult,
+  Prompt,
+  Resource,
+  ResourceTemplateType as ResourceTemplate,
+  Tool,
 } from '@modelcontextprotocol/client';
 import type { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { deliverProgressBeforeResults } from '@mcp-factory/runtime';
@@ -102,6 +101,8 @@ export class Downstream {
   /** True once a pinned server's tools matched their hash (see `ServerSpec.toolsHash`). */
   private verified = false;
   private client: Client | undefined;
+  /** The lazily loaded SDK client module, once a start loaded it (the gateway starts without it). */
+  private sdk: typeof import('@modelcontextprotocol/client') | undefined;
   /** The running server's process id (stdio servers), for the tree kill on stop. */
   private pid: () => number | null = () => null;
   /** The environment marker of the running stdio server's tree (see ../dev/tree-marker.ts). */
@@ -194,10 +195,12 @@ export class Downstream {
     this.state = 'starting';
     this.stopping = false;
     // The SDK client loads on the first connect: a gateway over many lazy servers starts without it.
-    const [{ Client, StreamableHTTPClientTransport }, { StdioClientTransport }] = await Promise.all([
+    const [sdk, { StdioClientTransport }] = await Promise.all([
       import('@modelcontextprotocol/client'),
       import('@modelcontextprotocol/client/stdio'),
     ]);
+    this.sdk = sdk;
+    const { Client, StreamableHTTPClientTransport } = sdk;
     const onRequest = this.options.onRequest;
     const client = new Client(
       { name: 'mcp-factory-gateway', version: '0.1.0' },
@@ -362,34 +365,39 @@ export class Downstream {
 
   /**
    * Runs `work` against the connected client, counting it as in flight and mapping failures. The
-   * gateway's own deadline fires first (the SDK's is set a little later) and aborts the request, so
-   * the downstream gets `notifications/cancelled` and the caller a {@link GatewayErrorCode.Timeout}.
+   * SDK request carries the caller's signal and what is left of the deadline as its own timeout:
+   * either one cancels it (the downstream gets `notifications/cancelled`), and the caller gets
+   * {@link GatewayErrorCode.Timeout} or, when it cancelled, {@link GatewayErrorCode.Unavailable}.
+   * No controller, timer or promise race of the gateway's own per call: the SDK has them already.
    */
   async use<T>(
     what: string,
-    work: (client: Client, options: { timeout: number; signal: AbortSignal }) => Promise<T>,
+    work: (client: Client, options: { timeout: number; signal?: AbortSignal }) => Promise<T>,
     bounds: RequestBounds = {},
   ): Promise<T> {
     const started = Date.now();
     const budget = bounds.timeoutMs ?? this.requestTimeoutMs;
     const client = await this.connect({ ...bounds, timeoutMs: budget });
-    const remaining = Math.max(1, budget - (Date.now() - started));
-    const controller = new AbortController();
-    const onAbort = (): void => controller.abort();
-    bounds.signal?.addEventListener('abort', onAbort, { once: true });
+    // The caller's budget (what its own deadline leaves) bounds the start and the request; the
+    // request alone is also held to `--timeout-ms`, the deadline of one downstream call.
+    const remaining = Math.max(1, Math.min(this.requestTimeoutMs, budget - (Date.now() - started)));
+    const signal = bounds.signal;
     this.inflight += 1;
     clearTimeout(this.idleTimer);
     try {
-      return await this.bounded(
-        work(client, { timeout: remaining + 1_000, signal: controller.signal }),
-        { ...bounds, timeoutMs: remaining },
-        `answer ${what}`,
-      );
+      return await work(client, signal === undefined ? { timeout: remaining } : { timeout: remaining, signal });
     } catch (error) {
-      // Our deadline or the caller's cancellation: abort the SDK request (it tells the server).
-      // Only then: aborting after a normal answer would send a pointless cancellation per call.
-      controller.abort();
       if (error instanceof GatewayError) throw error;
+      // The SDK reports a cancellation as a timeout too: the caller's signal tells them apart.
+      if (signal?.aborted === true) throw new GatewayError(GatewayErrorCode.Unavailable, 'cancelled', this.name);
+      const sdk = this.sdk;
+      if (sdk !== undefined && error instanceof sdk.SdkError && error.code === sdk.SdkErrorCode.RequestTimeout)
+        throw new GatewayError(
+          GatewayErrorCode.Timeout,
+          `server "${this.name}" did not answer ${what} within ${remaining} ms`,
+          this.name,
+          { cause: error },
+        );
       const message = messageOf(error);
       if (this.client !== client || /connection closed/i.test(message)) {
         // Stopped on purpose (unload, reload, replace, close) is not an exit to recover from.
@@ -404,7 +412,6 @@ export class Downstream {
       }
       throw error;
     } finally {
-      bounds.signal?.removeEventListener('abort', onAbort);
       this.inflight -= 1;
       this.touch();
     }
@@ -459,6 +466,13 @@ export class Downstream {
     return this.catalog ?? EMPTY;
   }
 
+  /** The SDK client module; loaded by the start that made the client being used. */
+  private loadedSdk(): typeof import('@modelcontextprotocol/client') {
+    if (this.sdk === undefined)
+      throw new GatewayError(GatewayErrorCode.Unavailable, `server "${this.name}" was never started`, this.name);
+    return this.sdk;
+  }
+
   /** Calls one tool (a pinned server's tools are checked against their hash first). */
   async callTool(
     name: string,
@@ -473,7 +487,7 @@ export class Downstream {
         // which validates `undefined` and formats the failure (about 20 µs of CPU per call).
         client.request(
           { method: 'tools/call', params: { name, ...(args === undefined ? {} : { arguments: args }) } },
-          specTypeSchemas.CallToolResult,
+          this.loadedSdk().specTypeSchemas.CallToolResult,
           bounds.onProgress === undefined ? options : { ...options, onprogress: bounds.onProgress },
         ),
       bounds,
