@@ -57,13 +57,18 @@ export async function served<T>(ctx: CallContext, server: string, what: string, 
 const text = (value: unknown): string => JSON.stringify(value);
 
 /**
- * The bounds of a downstream call made for `ctx`: its signal, what is left of its deadline (less a
- * margin to answer in), and its progress passed on as values (the client's token is the runtime's
- * business, not the downstream's).
+ * The bounds of a downstream call made for `ctx`: the client's cancellation, what is left of its
+ * deadline (less a margin to answer in), and its progress passed on as values (the client's token
+ * is the runtime's business, not the downstream's).
+ *
+ * The signal is the SDK's own for this request (`ctx.mcp.mcpReq.signal`, aborted when the client
+ * cancels), not `ctx.signal`: reading that one makes the runtime build a controller of its own per
+ * call, and what else aborts it is covered here anyway, the deadline by the downstream request's
+ * timeout (shorter than the call's) and shutdown by the gateway stopping its downstreams.
  */
 export function callBounds(ctx: CallContext): RequestBounds {
   return {
-    signal: ctx.signal,
+    signal: ctx.mcp.mcpReq.signal,
     timeoutMs: Math.max(1, ctx.remainingMs() - 50),
     onProgress: ({ progress, total, message }) => void ctx.progress(progress, total, message),
   };
