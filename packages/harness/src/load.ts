@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Client, StreamableHTTPClientTransport, type Transport } from '@modelcontextprotocol/client';
+import { Client, specTypeSchemas, StreamableHTTPClientTransport, type Transport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 
 import { HarnessError } from './errors.js';
@@ -72,7 +72,13 @@ export async function runLoad(
       while (now() < deadline) {
         const begin = now();
         try {
-          const result = await client.callTool({ name: options.tool, arguments: options.args ?? {} });
+          // A plain request with the result schema named: `callTool` would also validate structured
+          // output (the checks do that, not the load) and, without a schema, the SDK probes its
+          // registry on every request (~20 µs of the client's CPU), which slows the generator.
+          const result = await client.request(
+            { method: 'tools/call', params: { name: options.tool, arguments: options.args ?? {} } },
+            specTypeSchemas.CallToolResult,
+          );
           if (result.isError === true) errors += 1;
         } catch {
           errors += 1;
