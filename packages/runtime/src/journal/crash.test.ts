@@ -110,21 +110,24 @@ interface Inspection {
 async function inspect(dir: string): Promise<Inspection> {
   const corrupt: CorruptLine[] = [];
   const seqs = (await collect(readJournal(dir, { onCorrupt: (line) => corrupt.push(line) }))).map((r) => r.seq);
-  const last = (await listSegments(dir)).at(-1);
-  if (last === undefined) return { seqs, tail: Buffer.alloc(0), corrupt };
-  const bytes = await readFile(last.path);
-  let validEnd = 0;
+  // Numbers carry over from segment to segment: a record must come after the last valid one before it.
   let previous = 0;
-  let start = 0;
-  for (let newline = bytes.indexOf(10); newline !== -1; newline = bytes.indexOf(10, start)) {
-    const decoded = decodeRecord(bytes.toString('utf8', start, newline), previous);
-    if (decoded.ok) {
-      previous = decoded.record.seq;
-      validEnd = newline + 1;
+  let tail: Buffer = Buffer.alloc(0);
+  for (const segment of await listSegments(dir)) {
+    const bytes = await readFile(segment.path);
+    let validEnd = 0;
+    let start = 0;
+    for (let newline = bytes.indexOf(10); newline !== -1; newline = bytes.indexOf(10, start)) {
+      const decoded = decodeRecord(bytes.toString('utf8', start, newline), previous);
+      if (decoded.ok) {
+        previous = decoded.record.seq;
+        validEnd = newline + 1;
+      }
+      start = newline + 1;
     }
-    start = newline + 1;
+    tail = bytes.subarray(validEnd);
   }
-  return { seqs, tail: bytes.subarray(validEnd), corrupt };
+  return { seqs, tail, corrupt };
 }
 
 test(`every acknowledged record survives ${KILLS} SIGKILLs; only torn tails are cut, and reported`, async () => {

@@ -116,6 +116,41 @@ describe('recovery', () => {
     expect((await allLines(dir)).length).toBe(7);
   });
 
+  test('cuts a stale record at the start of a fresh segment: sequence numbers carry over from the segment before', async () => {
+    const dir = await tempDir();
+    const journal = open(dir, { fsync: 'always', maxSegmentBytes: 400, retainSegments: 0 });
+    for (let index = 0; index < 6; index++) await journal.append(entry());
+    await journal.close();
+    // A lost page or a replayed write: a whole, checksummed record repeating the last number, alone in a new segment.
+    const count = (await readdir(dir)).filter((name) => name.endsWith('.jsonl')).length;
+    const last = `journal-${String(count + 1).padStart(6, '0')}.jsonl`;
+    const stale = encodeRecord(6, JSON.stringify({ ts: '2026-01-01T00:00:00.000Z', name: 'stale' }));
+    await writeFile(join(dir, last), stale);
+    const reopened = open(dir);
+    expect(reopened.recovery).toMatchObject({
+      segment: last,
+      lastSeq: 6,
+      size: 0,
+      droppedBytes: Buffer.byteLength(stale),
+      dropped: [{ segment: last, line: 1, reason: 'sequence not increasing' }],
+    });
+    expect(await reopened.append(entry())).toBe(7);
+    await reopened.close();
+    const seqs = (await collect(readJournal(dir))).map((record) => record.seq);
+    expect(seqs).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  test('finds the last number of a segment larger than the tail it reads first', async () => {
+    const dir = await tempDir();
+    const journal = open(dir, { fsync: 'off', maxSegmentBytes: 256 * 1024, retainSegments: 0 });
+    // One record longer than the 64 KiB read from a sealed segment's end, then a fresh segment.
+    await journal.append(entry());
+    await journal.append(entry({ requestId: 'x'.repeat(80 * 1024) }));
+    await journal.close();
+    await writeFile(join(dir, 'journal-000002.jsonl'), '');
+    expect(recoverJournal(dir)).toMatchObject({ segment: 'journal-000002.jsonl', lastSeq: 2, droppedBytes: 0 });
+  });
+
   test('leaves a clean journal alone and reports an empty directory as empty', async () => {
     const empty = await tempDir();
     expect(recoverJournal(empty)).toMatchObject({ segment: undefined, lastSeq: 0, droppedBytes: 0 });

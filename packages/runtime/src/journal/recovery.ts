@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { closeSync, fsyncSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, truncateSync, writeSync } from 'node:fs';
 
 import { LineSplitter } from './lines.js';
 import { decodeRecord, type CorruptLine } from './record.js';
@@ -44,9 +44,10 @@ interface Scan {
   readonly invalid: CorruptLine[];
 }
 
-function scan(segment: Segment, bytes: Buffer): Scan {
+/** Scans a segment's lines; a record must come after `previousSeq` (the last one before the segment) to be valid. */
+function scan(segment: Segment, bytes: Buffer, previousSeq = 0): Scan {
   const splitter = new LineSplitter();
-  let lastSeq = 0;
+  let lastSeq = previousSeq;
   let firstTs: string | undefined;
   let validEnd = 0;
   const invalid: CorruptLine[] = [];
@@ -68,13 +69,49 @@ function scan(segment: Segment, bytes: Buffer): Scan {
       reason: 'incomplete line',
     });
   }
-  return { lastSeq, firstTs, validEnd, invalid };
+  return { lastSeq: validEnd === 0 ? 0 : lastSeq, firstTs, validEnd, invalid };
+}
+
+const NEWLINE = 0x0a;
+
+/** How much of a sealed segment's end is read to find its last record before falling back to the whole file. */
+const TAIL_WINDOW = 64 * 1024;
+
+/**
+ * The sequence number of a sealed segment's last record. A sealed segment ends on a complete,
+ * synced record, so reading its end is enough; a segment whose end does not decode is scanned whole.
+ */
+function lastSeqOf(segment: Segment): number {
+  const fd = openSync(segment.path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const length = Math.min(size, TAIL_WINDOW);
+    const tail = Buffer.alloc(length);
+    let read = 0;
+    while (read < length) {
+      const n = readSync(fd, tail, read, length - read, size - length + read);
+      if (n === 0) break;
+      read += n;
+    }
+    let end = tail.lastIndexOf(NEWLINE, read - 1);
+    while (end > 0) {
+      const start = tail.lastIndexOf(NEWLINE, end - 1) + 1;
+      // A line cut by the window's start cannot be decoded; only the whole file tells then.
+      if (start === 0 && length < size) break;
+      const decoded = decodeRecord(tail.toString('utf8', start, end));
+      if (decoded.ok) return decoded.record.seq;
+      end = start - 1;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return scan(segment, readFileSync(segment.path)).lastSeq;
 }
 
 /** The last valid sequence number among `segments` (oldest first), read from the newest back until one has a record. */
 function lastSeqBefore(segments: readonly Segment[]): number {
   for (const segment of [...segments].reverse()) {
-    const { lastSeq } = scan(segment, readFileSync(segment.path));
+    const lastSeq = lastSeqOf(segment);
     if (lastSeq > 0) return lastSeq;
   }
   return 0;
@@ -115,8 +152,11 @@ export function recoverJournal(dir: string, now: () => number = Date.now): Recov
       corrupt: [],
     };
   }
+  // A record of the last segment must also come after the segments before it: a stale record
+  // repeating an earlier number at the start of a fresh segment is a torn tail, not a record.
+  const before = lastSeqBefore(segments.slice(0, -1));
   const bytes = readFileSync(last.path);
-  const found = scan(last, bytes);
+  const found = scan(last, bytes, before);
   const corrupt = found.invalid.filter((line) => line.offset < found.validEnd);
   const dropped = found.invalid.filter((line) => line.offset >= found.validEnd);
   let quarantine: string | undefined;
@@ -140,10 +180,9 @@ export function recoverJournal(dir: string, now: () => number = Date.now): Recov
     }
     syncDirectorySync(dir);
   }
-  const lastSeq = found.lastSeq > 0 ? found.lastSeq : lastSeqBefore(segments.slice(0, -1));
   return {
     segment: last.name,
-    lastSeq,
+    lastSeq: found.lastSeq > 0 ? found.lastSeq : before,
     size: found.validEnd,
     firstTs: found.firstTs,
     droppedBytes: bytes.length - found.validEnd,
