@@ -5,7 +5,15 @@ import type { ServerProcess, StdioConnection } from '@mcp-factory/runtime/testin
 import { connectHttp } from '@mcp-factory/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { eventually, fixtureEntry, gatewayDir, startGateway, startHttpGateway, textOf } from './helpers.js';
+import {
+  callWithProgress,
+  eventually,
+  fixtureEntry,
+  gatewayDir,
+  startGateway,
+  startHttpGateway,
+  textOf,
+} from './helpers.js';
 
 const LONG_SERVER = 'a-server-with-a-rather-long-name-indeed';
 const LONG_PREFIX = 'and_a_tool_with_a_long_prefix_';
@@ -62,13 +70,10 @@ describe('gateway --expose all', () => {
   });
 
   it('passes on every progress notification of a call, also those the server wrote with its result', async () => {
-    const seen: number[] = [];
-    const result = await gw.client.callTool(
-      { name: 'a__b__count_up', arguments: { steps: 5 } },
-      { onprogress: ({ progress }) => seen.push(progress) },
-    );
-    expect(textOf(result)).toBe('a__b: counted 5');
-    expect(seen).toEqual([1, 2, 3, 4, 5]);
+    expect(await callWithProgress(gw.client, 'a__b__count_up', { steps: 5 })).toEqual({
+      text: 'a__b: counted 5',
+      progress: [1, 2, 3, 4, 5],
+    });
   });
 
   it('answers an unknown namespaced tool with an error', async () => {

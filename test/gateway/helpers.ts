@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import {
@@ -141,4 +141,46 @@ export async function eventually(check: () => Promise<boolean>, what: string, li
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`never happened: ${what}`);
+}
+
+/** Calls a tool and collects the progress values the client was sent for it. */
+export async function callWithProgress(
+  client: Client,
+  name: string,
+  args: Record<string, unknown>,
+): Promise<{ text: string; progress: number[] }> {
+  const progress: number[] = [];
+  const result = await client.callTool({ name, arguments: args }, { onprogress: (p) => progress.push(p.progress) });
+  return { text: textOf(result), progress };
+}
+
+/** The lines the relay fixture wrote to its `RELAY_CANCEL_FILE` (`started <marker>`, `cancelled <marker>`). */
+export async function relayMarks(file: string): Promise<string[]> {
+  return (await readFile(file, 'utf8').catch(() => '')).split('\n');
+}
+
+/**
+ * Starts `call` with a signal, waits until the relay fixture's `wait_for_cancel` has the request,
+ * cancels it, and waits until the server saw the cancellation. Throws if the call was answered.
+ */
+export async function cancelAtServer(
+  cancelFile: string,
+  marker: string,
+  call: (signal: AbortSignal) => Promise<unknown>,
+): Promise<void> {
+  const controller = new AbortController();
+  const outcome = call(controller.signal).then(
+    () => 'answered',
+    () => 'rejected',
+  );
+  await eventually(
+    async () => (await relayMarks(cancelFile)).includes(`started ${marker}`),
+    `the server got "${marker}"`,
+  );
+  controller.abort('changed my mind');
+  if ((await outcome) !== 'rejected') throw new Error(`the call "${marker}" was answered, not cancelled`);
+  await eventually(
+    async () => (await relayMarks(cancelFile)).includes(`cancelled ${marker}`),
+    `the server saw the cancellation of "${marker}"`,
+  );
 }

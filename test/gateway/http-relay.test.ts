@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { connectHttp, type Connection, type ServerProcess } from '@mcp-factory/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { gatewayDir, REPO, startHttpGateway, textOf } from './helpers.js';
+import { callWithProgress, gatewayDir, REPO, startHttpGateway, textOf } from './helpers.js';
 
 const RELAY = join(REPO, 'test', 'gateway', 'fixtures', 'relay-server.mjs');
 const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
@@ -107,13 +107,10 @@ describe('gateway --http --expose direct (stateless relay)', () => {
   it('streams progress of a call as SSE, with the client token', async () => {
     const connection = await connectHttp(server.url!);
     connections.push(connection);
-    const seen: number[] = [];
-    const result = await connection.client.callTool(
-      { name: 'progress', arguments: { steps: 3 } },
-      { onprogress: ({ progress }) => seen.push(progress) },
-    );
-    expect(textOf(result)).toBe('3 steps');
-    expect(seen).toEqual([1, 2, 3]);
+    expect(await callWithProgress(connection.client, 'progress', { steps: 3 })).toEqual({
+      text: '3 steps',
+      progress: [1, 2, 3],
+    });
   });
 
   it('keeps equal ids of concurrent clients apart', async () => {

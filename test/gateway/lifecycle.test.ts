@@ -1,20 +1,21 @@
 // Downstream lifecycle through the gateway: idle stop and lazy restart, crash restart with backoff
 // (announced in a log notification), a server that cannot start and a slow one failing only their
 // own calls, with a clear error, while the others keep serving.
+import { join } from 'node:path';
+
 import type { StdioConnection } from '@mcp-factory/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 
 import { tempDir } from '../helpers/index.js';
 import {
   callJson,
+  cancelAtServer,
   eventually,
   type ServerRow,
   fixtureEntry,
   gatewayDir,
   REPO,
+  relayMarks,
   startGateway,
   textOf,
 } from './helpers.js';
@@ -135,26 +136,20 @@ describe('downstream lifecycle', () => {
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(/server "waiter" did not answer tools\/call wait_for_cancel within \d+ ms/);
     await eventually(
-      async () => (await readFile(cancelFile, 'utf8').catch(() => '')).includes('past-deadline'),
+      async () => (await relayMarks(cancelFile)).includes('cancelled past-deadline'),
       'the server saw notifications/cancelled',
     );
   });
 
   it("passes a client's cancellation on to the server", async () => {
-    const controller = new AbortController();
-    const call = gw.client.callTool(
-      {
-        name: 'call_tool',
-        arguments: { server: 'waiter', tool: 'wait_for_cancel', arguments: { marker: 'by-client' } },
-      },
-      { signal: controller.signal },
-    );
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    controller.abort('changed my mind');
-    await expect(call).rejects.toThrow();
-    await eventually(
-      async () => (await readFile(cancelFile, 'utf8').catch(() => '')).includes('by-client'),
-      'the server saw notifications/cancelled',
+    await cancelAtServer(cancelFile, 'by-client', (signal) =>
+      gw.client.callTool(
+        {
+          name: 'call_tool',
+          arguments: { server: 'waiter', tool: 'wait_for_cancel', arguments: { marker: 'by-client' } },
+        },
+        { signal },
+      ),
     );
     const after = await gw.client.callTool({
       name: 'call_tool',

@@ -7,7 +7,7 @@ import { readJournal } from '@mcp-factory/runtime';
 import type { StdioConnection } from '@mcp-factory/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { callJson, fixtureEntry, gatewayDir, matchRows, startGateway, textOf } from './helpers.js';
+import { callJson, callWithProgress, fixtureEntry, gatewayDir, matchRows, startGateway, textOf } from './helpers.js';
 
 describe('gateway --expose meta', () => {
   let gw: StdioConnection;
@@ -111,13 +111,11 @@ describe('gateway --expose meta', () => {
   });
 
   it("passes a downstream's progress on to the call_tool caller, also what the server wrote with its result", async () => {
-    const seen: number[] = [];
-    const result = await gw.client.callTool(
-      { name: 'call_tool', arguments: { server: 'beta', tool: 'count_up', arguments: { steps: 4 } } },
-      { onprogress: ({ progress }) => seen.push(progress) },
-    );
-    expect(textOf(result)).toBe('beta: counted 4');
-    expect(seen).toEqual([1, 2, 3, 4]);
+    const call = { server: 'beta', tool: 'count_up', arguments: { steps: 4 } };
+    expect(await callWithProgress(gw.client, 'call_tool', call)).toEqual({
+      text: 'beta: counted 4',
+      progress: [1, 2, 3, 4],
+    });
   });
 
   it('explains an unknown server or tool', async () => {

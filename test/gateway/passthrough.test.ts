@@ -3,14 +3,13 @@
 // handshake (serverInfo, instructions), with the gateway's allow/deny lists applied, progress and
 // cancellation carried both ways, a crash answered and recovered from, and each call journaled
 // under the downstream's name.
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { readJournal } from '@mcp-factory/runtime';
 import type { StdioConnection } from '@mcp-factory/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { eventually, gatewayDir, REPO, startGateway, textOf } from './helpers.js';
+import { callWithProgress, cancelAtServer, eventually, gatewayDir, REPO, startGateway, textOf } from './helpers.js';
 
 const RELAY = join(REPO, 'test', 'gateway', 'fixtures', 'relay-server.mjs');
 
@@ -57,27 +56,15 @@ describe('gateway --expose direct over stdio (passthrough)', () => {
   });
 
   it('carries progress notifications to the caller', async () => {
-    const seen: number[] = [];
-    const result = await gw.client.callTool(
-      { name: 'progress', arguments: { steps: 3 } },
-      { onprogress: ({ progress }) => seen.push(progress) },
-    );
-    expect(textOf(result)).toBe('3 steps');
-    expect(seen).toEqual([1, 2, 3]);
+    expect(await callWithProgress(gw.client, 'progress', { steps: 3 })).toEqual({
+      text: '3 steps',
+      progress: [1, 2, 3],
+    });
   });
 
   it('carries a cancellation to the server', async () => {
-    const controller = new AbortController();
-    const call = gw.client.callTool(
-      { name: 'wait_for_cancel', arguments: { marker: 'first-cancel' } },
-      { signal: controller.signal },
-    );
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    controller.abort('changed my mind');
-    await expect(call).rejects.toThrow();
-    await eventually(
-      async () => (await readFile(cancelFile, 'utf8').catch(() => '')).includes('first-cancel'),
-      'the server saw the cancellation',
+    await cancelAtServer(cancelFile, 'first-cancel', (signal) =>
+      gw.client.callTool({ name: 'wait_for_cancel', arguments: { marker: 'first-cancel' } }, { signal }),
     );
   });
 

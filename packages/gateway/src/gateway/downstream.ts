@@ -27,6 +27,9 @@ import { GatewayError, GatewayErrorCode } from './errors.js';
 import { toolsHash } from './tools-hash.js';
 import type { ServerSpec } from './server-source.js';
 
+/** The SDK client module, loaded on the first start. */
+type ClientSdk = typeof import('@modelcontextprotocol/client');
+
 /** Lifecycle state of a {@link Downstream}. */
 export type DownstreamState = 'stopped' | 'starting' | 'running' | 'backoff' | 'failed';
 
@@ -102,7 +105,7 @@ export class Downstream {
   private verified = false;
   private client: Client | undefined;
   /** The lazily loaded SDK client module, once a start loaded it (the gateway starts without it). */
-  private sdk: typeof import('@modelcontextprotocol/client') | undefined;
+  private sdk: ClientSdk | undefined;
   /** The running server's process id (stdio servers), for the tree kill on stop. */
   private pid: () => number | null = () => null;
   /** The environment marker of the running stdio server's tree (see ../dev/tree-marker.ts). */
@@ -372,12 +375,14 @@ export class Downstream {
    */
   async use<T>(
     what: string,
-    work: (client: Client, options: { timeout: number; signal?: AbortSignal }) => Promise<T>,
+    work: (client: Client, options: { timeout: number; signal?: AbortSignal }, sdk: ClientSdk) => Promise<T>,
     bounds: RequestBounds = {},
   ): Promise<T> {
     const started = Date.now();
     const budget = bounds.timeoutMs ?? this.requestTimeoutMs;
     const client = await this.connect({ ...bounds, timeoutMs: budget });
+    // Set by the start that made `client`, before it connected.
+    const sdk = this.sdk as ClientSdk;
     // The caller's budget (what its own deadline leaves) bounds the start and the request; the
     // request alone is also held to `--timeout-ms`, the deadline of one downstream call.
     const remaining = Math.max(1, Math.min(this.requestTimeoutMs, budget - (Date.now() - started)));
@@ -385,13 +390,12 @@ export class Downstream {
     this.inflight += 1;
     clearTimeout(this.idleTimer);
     try {
-      return await work(client, signal === undefined ? { timeout: remaining } : { timeout: remaining, signal });
+      return await work(client, signal === undefined ? { timeout: remaining } : { timeout: remaining, signal }, sdk);
     } catch (error) {
       if (error instanceof GatewayError) throw error;
       // The SDK reports a cancellation as a timeout too: the caller's signal tells them apart.
       if (signal?.aborted === true) throw new GatewayError(GatewayErrorCode.Unavailable, 'cancelled', this.name);
-      const sdk = this.sdk;
-      if (sdk !== undefined && error instanceof sdk.SdkError && error.code === sdk.SdkErrorCode.RequestTimeout)
+      if (error instanceof sdk.SdkError && error.code === sdk.SdkErrorCode.RequestTimeout)
         throw new GatewayError(
           GatewayErrorCode.Timeout,
           `server "${this.name}" did not answer ${what} within ${remaining} ms`,
@@ -466,13 +470,6 @@ export class Downstream {
     return this.catalog ?? EMPTY;
   }
 
-  /** The SDK client module; loaded by the start that made the client being used. */
-  private loadedSdk(): typeof import('@modelcontextprotocol/client') {
-    if (this.sdk === undefined)
-      throw new GatewayError(GatewayErrorCode.Unavailable, `server "${this.name}" was never started`, this.name);
-    return this.sdk;
-  }
-
   /** Calls one tool (a pinned server's tools are checked against their hash first). */
   async callTool(
     name: string,
@@ -482,12 +479,12 @@ export class Downstream {
     if (this.spec.kind === 'stdio' && this.spec.toolsHash !== undefined && !this.verified) await this.list(bounds);
     return this.use<CallToolResult>(
       `tools/call ${name}`,
-      (client, options) =>
+      (client, options, sdk) =>
         // With the result schema named, the SDK skips its per-request probe of the era's registry,
         // which validates `undefined` and formats the failure (about 20 µs of CPU per call).
         client.request(
           { method: 'tools/call', params: { name, ...(args === undefined ? {} : { arguments: args }) } },
-          this.loadedSdk().specTypeSchemas.CallToolResult,
+          sdk.specTypeSchemas.CallToolResult,
           bounds.onProgress === undefined ? options : { ...options, onprogress: bounds.onProgress },
         ),
       bounds,
