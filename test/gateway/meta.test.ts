@@ -1,13 +1,26 @@
 // `mcp-factory gateway` in its default `--expose meta` mode, over real stdio with real fixture
 // subprocesses: lazy start, search, calls, the journal, env passing, stderr logs, allow/deny.
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 
-import { readJournal } from '@mcp-factory/runtime';
+import { readJournal, type JournalRecord } from '@mcp-factory/runtime';
 import type { StdioConnection } from '@mcp-factory/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { callJson, callWithProgress, fixtureEntry, gatewayDir, matchRows, startGateway, textOf } from './helpers.js';
+import {
+  callJson,
+  callWithProgress,
+  CLI,
+  fixtureEntry,
+  gatewayDir,
+  matchRows,
+  startGateway,
+  textOf,
+} from './helpers.js';
+
+const run = promisify(execFile);
 
 describe('gateway --expose meta', () => {
   let gw: StdioConnection;
@@ -140,7 +153,7 @@ describe('gateway --expose meta', () => {
       name: 'call_tool',
       arguments: { server: 'beta', tool: 'echo', arguments: { text: 'journal me' } },
     });
-    let record;
+    let record: JournalRecord | undefined;
     for (let attempt = 0; attempt < 50 && record === undefined; attempt += 1) {
       const records = [];
       for await (const item of readJournal(join(dir, 'journal'))) records.push(item);
@@ -150,6 +163,20 @@ describe('gateway --expose meta', () => {
     expect(record?.name).toBe('call_tool');
     expect(record?.exchanges?.[0]).toMatchObject({ upstream: 'beta', url: 'mcp://beta/echo', status: 200 });
     expect(gw.stderr()).not.toContain('s3cret-alpha');
+    // `mcp-factory logs` finds it by the downstream server and tool, and says where it went.
+    const { stdout } = await run(process.execPath, [
+      CLI,
+      'logs',
+      join(dir, 'journal'),
+      '--server',
+      'beta',
+      '--tool',
+      'echo',
+    ]);
+    const lines = stdout.trim().split('\n');
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.every((line) => line.includes('call_tool → beta/echo'))).toBe(true);
+    expect(lines.some((line) => line.includes(record?.requestId ?? 'missing'))).toBe(true);
   });
 
   it('unloads and reloads a server on request', async () => {

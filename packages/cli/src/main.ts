@@ -109,7 +109,7 @@ export async function main(argv: readonly string[], deps: MainDeps): Promise<num
         const signal = deps.signal === undefined ? {} : { signal: deps.signal };
         for await (const item of runLogs(args, { cwd: io.cwd, env: io.env, ...signal })) {
           if (item.kind === 'corrupt') io.err(formatCorrupt(item.line));
-          else io.out(args.json ? `${JSON.stringify(item.record)}\n` : formatRecord(item.record));
+          else io.out(args.json ? `${JSON.stringify(item.record)}\n` : formatRecord(item.record, item.relay));
         }
         return 0;
       }

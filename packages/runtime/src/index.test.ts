@@ -48,6 +48,7 @@ const ROOT_EXPORTS = [
   'journalPolicy',
   'openJournal',
   'readJournal',
+  'relayTarget',
   'BATCH_REVISIONS',
   'CallAttribute',
   'CancelledError',

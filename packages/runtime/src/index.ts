@@ -154,7 +154,13 @@ export { openJournal, Journal, type JournalOptions, type FsyncPolicy } from './j
 export { journalOptionsFromEnv, type JournalEnvDefaults } from './journal/config.js';
 export { defaultJournalDir, factoryStateHome, journalFolderName } from './journal/default-dir.js';
 export { JournalError, type JournalFailure } from './journal/errors.js';
-export { readJournal, type ReadJournalOptions, type JournalFilter } from './journal/reader.js';
+export {
+  readJournal,
+  relayTarget,
+  type ReadJournalOptions,
+  type JournalFilter,
+  type RelayTarget,
+} from './journal/reader.js';
 export { followJournal, type FollowJournalOptions } from './journal/follow.js';
 export type { RecoveryReport } from './journal/recovery.js';
 export type { JournalEntry, JournalRecord, RecordedError, CorruptLine } from './journal/record.js';

@@ -77,15 +77,19 @@ describe('mcp-factory logs: arguments', () => {
       dir: '.',
       follow: false,
       tool: undefined,
+      server: undefined,
       since: undefined,
       errors: false,
       json: false,
       help: false,
     });
-    expect(parseLogsArgs(['srv', '-f', '--tool', 'x', '--since', '10m', '--errors', '--json'], NOW)).toEqual({
+    expect(
+      parseLogsArgs(['srv', '-f', '--tool', 'x', '--server', 'beta', '--since', '10m', '--errors', '--json'], NOW),
+    ).toEqual({
       dir: 'srv',
       follow: true,
       tool: 'x',
+      server: 'beta',
       since: new Date(NOW - 600_000),
       errors: true,
       json: true,
@@ -111,6 +115,16 @@ describe('mcp-factory logs: arguments', () => {
         ts: '2026-05-01T12:00:00.000Z',
       }),
     ).toBe(`2026-05-01T12:00:00.000Z  search                    error    30.0 s  req-1  TIMEOUT: took too long\n`);
+  });
+
+  it('names where a gateway relayed a call', () => {
+    const record = { ...call({ name: 'call_tool' }), seq: 1, ts: '2026-05-01T12:00:00.000Z' };
+    expect(formatRecord(record, { server: 'beta', name: 'echo' })).toBe(
+      `2026-05-01T12:00:00.000Z  call_tool → beta/echo     ok        12 ms  req-1\n`,
+    );
+    expect(formatRecord({ ...record, name: 'load_server' }, { server: 'beta', name: '' })).toMatch(
+      /^\S+ {2}load_server → beta {8}ok {8}12 ms/,
+    );
   });
 });
 

@@ -9,7 +9,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import type { CorruptLine, JournalFilter, JournalRecord } from '@mcp-factory/runtime';
+import type { CorruptLine, JournalFilter, JournalRecord, RelayTarget } from '@mcp-factory/runtime';
 
 import { CliError } from '../errors.js';
 import { formatDuration } from '../table.js';
@@ -23,7 +23,9 @@ journal in the state directory), or a server's name (default: .).
 
 Options:
   -f, --follow          keep printing calls as they are journaled (Ctrl-C to stop)
-      --tool <name>     only calls of this tool (or resource, or prompt)
+      --tool <name>     only calls of this tool (or resource, or prompt); for a gateway's
+                        journal, also the calls it relayed to a downstream tool of that name
+      --server <name>   only calls a gateway relayed to this downstream server
       --since <when>    only calls from then on: an ISO time (2026-01-02T10:00Z) or an age (30s, 10m, 2h, 1d)
       --errors          only failed calls
       --json            print the records as JSON, one per line
@@ -36,6 +38,7 @@ export interface LogsArgs {
   readonly dir: string;
   readonly follow: boolean;
   readonly tool: string | undefined;
+  readonly server: string | undefined;
   readonly since: Date | undefined;
   readonly errors: boolean;
   readonly json: boolean;
@@ -77,6 +80,7 @@ export function parseLogsArgs(argv: readonly string[], now = Date.now()): LogsAr
       options: {
         follow: { type: 'boolean', short: 'f' },
         tool: { type: 'string' },
+        server: { type: 'string' },
         since: { type: 'string' },
         errors: { type: 'boolean' },
         json: { type: 'boolean' },
@@ -94,6 +98,7 @@ export function parseLogsArgs(argv: readonly string[], now = Date.now()): LogsAr
     dir: positionals[0] ?? '.',
     follow: values.follow === true,
     tool: values.tool,
+    server: values.server,
     since: values.since === undefined ? undefined : parseSince(values.since, now),
     errors: values.errors === true,
     json: values.json === true,
@@ -157,7 +162,8 @@ export async function resolveJournalDir(
 }
 
 /** What `logs` produces, in order: records, and the lines that are not valid records. */
-export type LogsItem = { kind: 'record'; record: JournalRecord } | { kind: 'corrupt'; line: CorruptLine };
+export type LogsItem =
+  { kind: 'record'; record: JournalRecord; relay: RelayTarget | undefined } | { kind: 'corrupt'; line: CorruptLine };
 
 /** What `logs` needs from its caller. */
 export interface LogsDeps {
@@ -174,10 +180,11 @@ export interface LogsDeps {
 /** The journal's records (and corrupt lines) matching the arguments; with `follow`, until `deps.signal` aborts. */
 export async function* runLogs(args: LogsArgs, deps: LogsDeps): AsyncGenerator<LogsItem> {
   const dir = await resolveJournalDir(args.dir, deps.cwd, deps.env);
-  const { followJournal, readJournal } = await runtime();
+  const { followJournal, readJournal, relayTarget } = await runtime();
   const corrupt: CorruptLine[] = [];
   const filter: JournalFilter & { onCorrupt: (line: CorruptLine) => void } = {
     ...(args.tool === undefined ? {} : { name: args.tool }),
+    ...(args.server === undefined ? {} : { server: args.server }),
     ...(args.since === undefined ? {} : { since: args.since }),
     errorsOnly: args.errors,
     onCorrupt: (line) => corrupt.push(line),
@@ -192,17 +199,21 @@ export async function* runLogs(args: LogsArgs, deps: LogsDeps): AsyncGenerator<L
     : readJournal(dir, filter);
   for await (const record of records) {
     for (let line = corrupt.shift(); line !== undefined; line = corrupt.shift()) yield { kind: 'corrupt', line };
-    yield { kind: 'record', record };
+    yield { kind: 'record', record, relay: relayTarget(record) };
   }
   for (let line = corrupt.shift(); line !== undefined; line = corrupt.shift()) yield { kind: 'corrupt', line };
 }
 
-/** One readable line: time, name, status, duration, request id, and the error of a failed call. */
-export function formatRecord(record: JournalRecord): string {
+/**
+ * One readable line: time, name, status, duration, request id, and the error of a failed call. A
+ * call a gateway relayed names where it went: `call_tool → beta/echo`.
+ */
+export function formatRecord(record: JournalRecord, relay?: RelayTarget): string {
   const duration = formatDuration(record.durationMs).padStart(8);
   const error =
     record.error === undefined ? '' : `  ${record.error.code}: ${record.error.message.replace(/\s+/g, ' ')}`;
-  const name = record.uri ?? record.name;
+  const own = record.uri ?? record.name;
+  const name = relay === undefined ? own : `${own} → ${relay.server}${relay.name === '' ? '' : `/${relay.name}`}`;
   return `${record.ts}  ${name.padEnd(24)}  ${record.status.padEnd(5)}  ${duration}  ${record.requestId}${error}\n`;
 }
 

@@ -31,7 +31,10 @@ export async function guarded<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Notes in the journal which downstream served the call (as an upstream exchange). */
+/**
+ * Notes in the journal which downstream served the call, as an upstream exchange to
+ * `mcp://server/what` (`what`: the tool, resource or prompt; empty for a call about the server itself).
+ */
 export async function served<T>(ctx: CallContext, server: string, what: string, work: () => Promise<T>): Promise<T> {
   const startedAt = Date.now();
   const started = performance.now();
@@ -120,7 +123,7 @@ export function metaTools(gateway: Gateway, options: GatewayOptions, logDir: str
       input: z.object({ name: serverName }),
       timeoutMs: budget,
       async run({ name }, ctx) {
-        const tools = await served(ctx, name, 'load', () => gateway.load(name, callBounds(ctx)));
+        const tools = await served(ctx, name, '', () => gateway.load(name, callBounds(ctx)));
         return text({ server: name, state: 'running', tools });
       },
     }),
@@ -139,7 +142,7 @@ export function metaTools(gateway: Gateway, options: GatewayOptions, logDir: str
       input: z.object({ name: serverName }),
       timeoutMs: budget,
       async run({ name }, ctx) {
-        const tools = await served(ctx, name, 'reload', () => gateway.reload(name));
+        const tools = await served(ctx, name, '', () => gateway.reload(name));
         return text({ server: name, state: 'running', tools });
       },
     }),

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 
 import { collect, entry, open, removeTempDirs, segmentFiles, tempDir } from './__fixtures__/helpers.js';
 import { JournalError } from './errors.js';
-import { readJournal } from './reader.js';
+import { readJournal, relayTarget } from './reader.js';
 
 afterEach(removeTempDirs);
 
@@ -50,6 +50,64 @@ describe('reading a journal', () => {
     expect(await ids({ since: new Date(start + 20 * 60_000) })).toEqual(['r20', 'r21', 'r22', 'r23']);
     expect(await ids({ since: start + 20 * 60_000, name: 'search', errorsOnly: true })).toEqual(['r20']);
     expect(await ids({ name: 'nothing' })).toEqual([]);
+  });
+
+  test('finds calls a gateway relayed by the downstream server and the name they reached there', async () => {
+    const dir = await tempDir();
+    const journal = open(dir, { fsync: 'off' });
+    const relayed = (name: string, server: string, what: string, requestId: string) =>
+      entry({
+        name,
+        requestId,
+        exchanges: [
+          {
+            upstream: server,
+            method: 'MCP',
+            url: `mcp://${server}/${what}`,
+            status: 200,
+            attempt: 1,
+            startedAt: 0,
+            durationMs: 1,
+          },
+        ],
+      });
+    await journal.append(relayed('call_tool', 'beta', 'echo', 'meta'));
+    await journal.append(relayed('alpha__echo', 'alpha', 'echo', 'all'));
+    await journal.append(relayed('load_server', 'beta', '', 'load'));
+    await journal.append(relayed('call_tool', 'beta', 'my tool', 'spaced'));
+    // An HTTP upstream is not a relay, even one whose URL looks alike.
+    await journal.append(
+      entry({
+        name: 'echo',
+        requestId: 'own',
+        exchanges: [
+          {
+            upstream: 'Acme',
+            method: 'GET',
+            url: 'https://acme.test/echo',
+            status: 200,
+            attempt: 1,
+            startedAt: 0,
+            durationMs: 1,
+          },
+        ],
+      }),
+    );
+    await journal.close();
+    const ids = async (filter: Parameters<typeof readJournal>[1]) =>
+      (await collect(readJournal(dir, filter))).map((record) => record.requestId);
+    expect(await ids({ name: 'echo' })).toEqual(['meta', 'all', 'own']);
+    expect(await ids({ server: 'beta' })).toEqual(['meta', 'load', 'spaced']);
+    expect(await ids({ server: 'beta', name: 'echo' })).toEqual(['meta']);
+    expect(await ids({ name: 'my tool' })).toEqual(['spaced']);
+    const records = await collect(readJournal(dir));
+    expect(records.map(relayTarget)).toEqual([
+      { server: 'beta', name: 'echo' },
+      { server: 'alpha', name: 'echo' },
+      { server: 'beta', name: '' },
+      { server: 'beta', name: 'my tool' },
+      undefined,
+    ]);
   });
 
   test('skips whole segments last written before `since`', async () => {

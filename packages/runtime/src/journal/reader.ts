@@ -15,8 +15,13 @@ import { listSegments, type Segment } from './segments.js';
 
 /** Which records to return. */
 export interface JournalFilter {
-  /** Only calls of this tool, resource or prompt name. */
+  /**
+   * Only calls of this tool, resource or prompt name: the record's own name, or the name a gateway
+   * relayed the call to (see {@link relayTarget}).
+   */
   readonly name?: string;
+  /** Only calls a gateway relayed to this downstream server. */
+  readonly server?: string;
   /** Only records appended at or after this time (a `Date` or epoch milliseconds). */
   readonly since?: Date | number;
   /** Only failed calls. */
@@ -34,9 +39,37 @@ function sinceMs(filter: JournalFilter): number | undefined {
   return since === undefined ? undefined : typeof since === 'number' ? since : since.getTime();
 }
 
+/** Where a gateway relayed a call: the downstream server and the name the call reached there. */
+export interface RelayTarget {
+  readonly server: string;
+  /** The downstream's tool, resource or prompt; empty for calls about the server itself (load, reload). */
+  readonly name: string;
+}
+
+/**
+ * The downstream a gateway relayed `record` to, read from the exchange it notes for that
+ * (`upstream: server`, URL `mcp://server/name`); `undefined` for a call no gateway relayed.
+ */
+export function relayTarget(record: JournalRecord): RelayTarget | undefined {
+  for (const exchange of record.exchanges ?? []) {
+    if (exchange.upstream === undefined) continue;
+    const prefix = `mcp://${exchange.upstream}/`;
+    if (!exchange.url.startsWith(prefix)) continue;
+    const name = exchange.url.slice(prefix.length);
+    try {
+      return { server: exchange.upstream, name: decodeURIComponent(name) };
+    } catch {
+      return { server: exchange.upstream, name };
+    }
+  }
+  return undefined;
+}
+
 /** Whether `record` passes `filter`. */
 export function matchesFilter(record: JournalRecord, filter: JournalFilter): boolean {
-  if (filter.name !== undefined && record.name !== filter.name) return false;
+  if (filter.name !== undefined && record.name !== filter.name && relayTarget(record)?.name !== filter.name)
+    return false;
+  if (filter.server !== undefined && relayTarget(record)?.server !== filter.server) return false;
   if (filter.errorsOnly === true && record.status !== 'error') return false;
   const since = sinceMs(filter);
   if (since !== undefined && !(Date.parse(record.ts) >= since)) return false;
