@@ -161,7 +161,8 @@ export async function relayMarks(file: string): Promise<string[]> {
 
 /**
  * Starts `call` with a signal, waits until the relay fixture's `wait_for_cancel` has the request,
- * cancels it, and waits until the server saw the cancellation. Throws if the call was answered.
+ * cancels it, and waits until the server saw the cancellation. Throws if the call ended before the
+ * server had it (with its error) or was answered; the call is cancelled whatever happens.
  */
 export async function cancelAtServer(
   cancelFile: string,
@@ -169,18 +170,27 @@ export async function cancelAtServer(
   call: (signal: AbortSignal) => Promise<unknown>,
 ): Promise<void> {
   const controller = new AbortController();
+  let ended: { answered: boolean; reason?: unknown } | undefined;
   const outcome = call(controller.signal).then(
-    () => 'answered',
-    () => 'rejected',
+    () => (ended = { answered: true }),
+    (reason: unknown) => (ended = { answered: false, reason }),
   );
-  await eventually(
-    async () => (await relayMarks(cancelFile)).includes(`started ${marker}`),
-    `the server got "${marker}"`,
-  );
-  controller.abort('changed my mind');
-  if ((await outcome) !== 'rejected') throw new Error(`the call "${marker}" was answered, not cancelled`);
-  await eventually(
-    async () => (await relayMarks(cancelFile)).includes(`cancelled ${marker}`),
-    `the server saw the cancellation of "${marker}"`,
-  );
+  try {
+    await eventually(async () => {
+      if (ended !== undefined) {
+        const how = ended.answered ? 'was answered' : `failed: ${String(ended.reason)}`;
+        throw new Error(`the call "${marker}" ${how} before the server had it`);
+      }
+      return (await relayMarks(cancelFile)).includes(`started ${marker}`);
+    }, `the server got "${marker}"`);
+    controller.abort('changed my mind');
+    await outcome;
+    if (ended?.answered !== false) throw new Error(`the call "${marker}" was answered, not cancelled`);
+    await eventually(
+      async () => (await relayMarks(cancelFile)).includes(`cancelled ${marker}`),
+      `the server saw the cancellation of "${marker}"`,
+    );
+  } finally {
+    controller.abort('test over');
+  }
 }

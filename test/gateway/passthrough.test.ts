@@ -5,7 +5,7 @@
 // under the downstream's name.
 import { join } from 'node:path';
 
-import { readJournal } from '@mcp-factory/runtime';
+import { readJournal, relayTarget, type JournalRecord } from '@mcp-factory/runtime';
 import type { StdioConnection } from '@mcp-factory/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -82,7 +82,7 @@ describe('gateway --expose direct over stdio (passthrough)', () => {
 
   it('journals each call under the tool and the downstream that served it', async () => {
     await gw.client.callTool({ name: 'echo', arguments: { text: 'journal me' } });
-    let record;
+    let record: JournalRecord | undefined;
     for (let attempt = 0; attempt < 50 && record === undefined; attempt += 1) {
       const records = [];
       for await (const item of readJournal(join(dir, 'journal'))) records.push(item);
@@ -91,6 +91,8 @@ describe('gateway --expose direct over stdio (passthrough)', () => {
     }
     expect(record).toMatchObject({ method: 'tools/call', name: 'echo', status: 'ok' });
     expect(record?.exchanges?.[0]).toMatchObject({ upstream: 'relay', url: 'mcp://relay/echo', status: 200 });
+    // What `mcp-factory logs --server/--tool` read back from it.
+    expect(relayTarget(record!)).toEqual({ server: 'relay', name: 'echo' });
     const records = [];
     for await (const item of readJournal(join(dir, 'journal'))) records.push(item);
     const cancelled = records.find((r) => r.name === 'wait_for_cancel');

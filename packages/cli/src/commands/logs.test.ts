@@ -125,6 +125,9 @@ describe('mcp-factory logs: arguments', () => {
     expect(formatRecord({ ...record, name: 'load_server' }, { server: 'beta', name: '' })).toMatch(
       /^\S+ {2}load_server → beta {8}ok {8}12 ms/,
     );
+    expect(formatRecord({ ...record, name: 'echo' }, { server: 'relay', name: 'echo' })).toMatch(
+      /^\S+ {2}echo → relay {14}ok/,
+    );
   });
 });
 

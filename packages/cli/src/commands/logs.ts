@@ -206,14 +206,17 @@ export async function* runLogs(args: LogsArgs, deps: LogsDeps): AsyncGenerator<L
 
 /**
  * One readable line: time, name, status, duration, request id, and the error of a failed call. A
- * call a gateway relayed names where it went: `call_tool → beta/echo`.
+ * call a gateway relayed names where it went: `call_tool → beta/echo`, `echo → beta`.
  */
 export function formatRecord(record: JournalRecord, relay?: RelayTarget): string {
   const duration = formatDuration(record.durationMs).padStart(8);
   const error =
     record.error === undefined ? '' : `  ${record.error.code}: ${record.error.message.replace(/\s+/g, ' ')}`;
   const own = record.uri ?? record.name;
-  const name = relay === undefined ? own : `${own} → ${relay.server}${relay.name === '' ? '' : `/${relay.name}`}`;
+  // The downstream tool is left out where the record's own name already says it (the passthrough's).
+  const target =
+    relay === undefined ? '' : relay.name === '' || relay.name === own ? relay.server : `${relay.server}/${relay.name}`;
+  const name = relay === undefined ? own : `${own} → ${target}`;
   return `${record.ts}  ${name.padEnd(24)}  ${record.status.padEnd(5)}  ${duration}  ${record.requestId}${error}\n`;
 }
 

@@ -48,7 +48,9 @@ export interface RelayTarget {
 
 /**
  * The downstream a gateway relayed `record` to, read from the exchange it notes for that
- * (`upstream: server`, URL `mcp://server/name`); `undefined` for a call no gateway relayed.
+ * (`upstream: server`, URL `mcp://server/name`); `undefined` for a call no gateway relayed. The
+ * journal stores URLs normalized (`new URL(…).href`), so `name` is percent-decoded back; a name
+ * the URL form cannot carry as is (`.`, `..`, a literal `%41`) comes back changed.
  */
 export function relayTarget(record: JournalRecord): RelayTarget | undefined {
   for (const exchange of record.exchanges ?? []) {
@@ -67,9 +69,11 @@ export function relayTarget(record: JournalRecord): RelayTarget | undefined {
 
 /** Whether `record` passes `filter`. */
 export function matchesFilter(record: JournalRecord, filter: JournalFilter): boolean {
-  if (filter.name !== undefined && record.name !== filter.name && relayTarget(record)?.name !== filter.name)
-    return false;
-  if (filter.server !== undefined && relayTarget(record)?.server !== filter.server) return false;
+  if (filter.name !== undefined || filter.server !== undefined) {
+    const relay = relayTarget(record);
+    if (filter.name !== undefined && record.name !== filter.name && relay?.name !== filter.name) return false;
+    if (filter.server !== undefined && relay?.server !== filter.server) return false;
+  }
   if (filter.errorsOnly === true && record.status !== 'error') return false;
   const since = sinceMs(filter);
   if (since !== undefined && !(Date.parse(record.ts) >= since)) return false;

@@ -140,6 +140,21 @@ describe('recovery', () => {
     expect(seqs).toEqual([1, 2, 3, 4, 5, 6, 7]);
   });
 
+  test('takes the highest valid number of the segment before, not merely its last line', async () => {
+    const dir = await tempDir();
+    const line = (seq: number) =>
+      encodeRecord(seq, JSON.stringify({ ts: '2026-01-01T00:00:00.000Z', name: `n${seq}` }));
+    // A sealed segment whose last line repeats an earlier number, then a fresh segment starting with a stale 3.
+    await writeFile(join(dir, 'journal-000001.jsonl'), [1, 2, 3, 2].map(line).join(''));
+    await writeFile(join(dir, 'journal-000002.jsonl'), line(3));
+    expect(recoverJournal(dir)).toMatchObject({
+      segment: 'journal-000002.jsonl',
+      lastSeq: 3,
+      size: 0,
+      dropped: [{ line: 1, reason: 'sequence not increasing' }],
+    });
+  });
+
   test('finds the last number of a segment larger than the tail it reads first', async () => {
     const dir = await tempDir();
     const journal = open(dir, { fsync: 'off', maxSegmentBytes: 256 * 1024, retainSegments: 0 });

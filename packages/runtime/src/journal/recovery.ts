@@ -78,34 +78,36 @@ const NEWLINE = 0x0a;
 const TAIL_WINDOW = 64 * 1024;
 
 /**
- * The sequence number of a sealed segment's last record. A sealed segment ends on a complete,
- * synced record, so reading its end is enough; a segment whose end does not decode is scanned whole.
+ * The sequence number of a sealed segment's last valid record. A sealed segment ends on a complete,
+ * synced record, so its last {@link TAIL_WINDOW} bytes are scanned (by the same rules as a whole
+ * segment: numbers must increase); a window without a valid record sends it to the whole file.
  */
 function lastSeqOf(segment: Segment): number {
   const fd = openSync(segment.path, 'r');
+  let window: Buffer;
+  let whole: boolean;
   try {
     const size = fstatSync(fd).size;
     const length = Math.min(size, TAIL_WINDOW);
-    const tail = Buffer.alloc(length);
+    window = Buffer.alloc(length);
     let read = 0;
     while (read < length) {
-      const n = readSync(fd, tail, read, length - read, size - length + read);
+      const n = readSync(fd, window, read, length - read, size - length + read);
       if (n === 0) break;
       read += n;
     }
-    let end = tail.lastIndexOf(NEWLINE, read - 1);
-    while (end > 0) {
-      const start = tail.lastIndexOf(NEWLINE, end - 1) + 1;
-      // A line cut by the window's start cannot be decoded; only the whole file tells then.
-      if (start === 0 && length < size) break;
-      const decoded = decodeRecord(tail.toString('utf8', start, end));
-      if (decoded.ok) return decoded.record.seq;
-      end = start - 1;
-    }
+    window = window.subarray(0, read);
+    whole = read === size;
   } finally {
     closeSync(fd);
   }
-  return scan(segment, readFileSync(segment.path)).lastSeq;
+  if (!whole) {
+    // The window's first line is cut by its start (or is the line the window starts on): skip it.
+    const newline = window.indexOf(NEWLINE);
+    window = newline === -1 ? Buffer.alloc(0) : window.subarray(newline + 1);
+  }
+  const { lastSeq } = scan(segment, window);
+  return lastSeq > 0 || whole ? lastSeq : scan(segment, readFileSync(segment.path)).lastSeq;
 }
 
 /** The last valid sequence number among `segments` (oldest first), read from the newest back until one has a record. */

@@ -16,7 +16,10 @@ import type { UpstreamExchange } from '../upstream/exchange.js';
 export interface ReplayOptions {
   /** Replay only the exchanges of this upstream (its name, e.g. `OpenAI`). */
   readonly upstream?: string;
-  /** Replay only the exchanges made by calls of this tool, resource or prompt. */
+  /**
+   * Replay only the exchanges made by calls of this tool, resource or prompt (as `readJournal`'s
+   * filter: in a gateway's journal, also the calls it relayed to a downstream of that name).
+   */
   readonly name?: string;
   /**
    * The extra field names the recording redacted (its `MCP_JOURNAL_REDACT`): query parameters of
