@@ -75,7 +75,7 @@ describe('mcp-factory dev keeps one client connection across reloads', () => {
   it('a call in flight when the code changes is finished by the old server', async () => {
     const from = dev.stderr().length;
     const slow = dev.client.callTool({ name: 'dev_slow_echo', arguments: { ms: 1500 } });
-    await new Promise((resolvePromise) => setTimeout(resolvePromise, 200)); // let the call reach the server
+    await dev.waitForStderr('dev_slow_echo v1 started (1500 ms)', from);
     await editFile(join(dir, 'src', 'tools', 'dev-fixtures.ts'), (text) =>
       text.replace("VERSION = 'v1'", "VERSION = 'v2'"),
     );
@@ -195,7 +195,7 @@ describe('mcp-factory dev with a short grace period', () => {
     try {
       const from = dev.stderr().length;
       const slow = dev.client.callTool({ name: 'dev_slow_echo', arguments: { ms: 20_000 } });
-      await new Promise((resolvePromise) => setTimeout(resolvePromise, 200));
+      await dev.waitForStderr('dev_slow_echo v1 started (20000 ms)', from);
       await editFile(join(dir, 'src', 'tools', 'dev-fixtures.ts'), (text) =>
         text.replace("VERSION = 'v1'", "VERSION = 'v2'"),
       );

@@ -30,6 +30,8 @@ export const slowEcho = defineTool({
   description: 'Waits ms milliseconds, then answers with the code version.',
   input: z.object({ ms: z.number().int().min(0).max(60000) }),
   async run({ ms }, ctx) {
+    // Tests wait for this line (the child's stderr is the proxy's) to know the call reached the server.
+    process.stderr.write(\`dev_slow_echo \${VERSION} started (\${ms} ms)\\n\`);
     await sleep(ms, undefined, { signal: ctx.signal });
     return \`slow done \${VERSION}\`;
   },
