@@ -70,7 +70,10 @@ describe('HttpWire', () => {
       authorization: 'Bearer t',
       accept: 'application/json, text/event-stream',
     });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The driver answers the server's request on its own POST: wait for it to arrive.
+    for (let waited = 0; !seen.some((item) => item.body.includes('srv-1')) && waited < 5000; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     const refusal = seen.find((item) => item.body.includes('srv-1'));
     expect(JSON.parse(refusal!.body)).toEqual({
       jsonrpc: '2.0',

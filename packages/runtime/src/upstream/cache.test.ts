@@ -102,10 +102,11 @@ describe('the in-memory cache', () => {
   });
 
   test('an entry expires after its TTL', async () => {
-    const { client, metrics } = cached({ cache: { ttlMs: 100 } });
+    // Long enough that the second request surely comes within it, even on a loaded machine.
+    const { client, metrics } = cached({ cache: { ttlMs: 400 } });
     await client.request({ path: '/items/3' });
     await client.request({ path: '/items/3' });
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await new Promise((resolve) => setTimeout(resolve, 450));
     await client.request({ path: '/items/3' });
     expect(fake.requests).toHaveLength(2);
     expect(await cacheCounts(metrics)).toEqual({ hits: 1, misses: 2 });
@@ -308,18 +309,21 @@ describe.skipIf(!existsSync(REDIS_SERVER))('the Redis cache (skipped: no /usr/bi
     const one = cached({ cache: undefined, env });
     const two = cached({ cache: undefined, env });
     try {
-      const first = await one.client.request({ path: '/items/r1', query: { key: 'qsecret-redis-1' } });
-      // The write is not awaited by the request; give it a moment.
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      const second = await two.client.request({ path: '/items/r1', query: { key: 'qsecret-redis-1' } });
-      expect(second.fromCache).toBe(true);
-      expect(second.data).toEqual(first.data);
-      expect(fake.requests).toHaveLength(1);
-      expect(await cacheCounts(two.metrics)).toEqual({ hits: 1, misses: 0 });
-
       const { Redis } = await import('ioredis');
       const direct = new Redis(redis.url);
       try {
+        const first = await one.client.request({ path: '/items/r1', query: { key: 'qsecret-redis-1' } });
+        // The write is not awaited by the request: wait until Redis has it.
+        for (let waited = 0; (await direct.keys('*')).length === 0; waited += 20) {
+          if (waited > 5000) throw new Error('the cache never wrote the entry to Redis');
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        const second = await two.client.request({ path: '/items/r1', query: { key: 'qsecret-redis-1' } });
+        expect(second.fromCache).toBe(true);
+        expect(second.data).toEqual(first.data);
+        expect(fake.requests).toHaveLength(1);
+        expect(await cacheCounts(two.metrics)).toEqual({ hits: 1, misses: 0 });
+
         const keys = await direct.keys('*');
         expect(keys).toHaveLength(1);
         expect(keys[0]).toMatch(/^mcp-factory:cache:Acme:[\w-]{43}$/);
