@@ -18,6 +18,18 @@ async function journalWith(dir: string, count: number): Promise<string> {
   return join(dir, 'journal-000001.jsonl');
 }
 
+/** Six records over several small segments, closed, then a new last segment holding `text`; returns its name. */
+async function rotatedWith(text: string): Promise<{ dir: string; last: string }> {
+  const dir = await tempDir();
+  const journal = open(dir, { fsync: 'always', maxSegmentBytes: 400, retainSegments: 0 });
+  for (let index = 0; index < 6; index++) await journal.append(entry());
+  await journal.close();
+  const count = (await readdir(dir)).filter((name) => name.endsWith('.jsonl')).length;
+  const last = `journal-${String(count + 1).padStart(6, '0')}.jsonl`;
+  await writeFile(join(dir, last), text);
+  return { dir, last };
+}
+
 async function quarantines(dir: string): Promise<string[]> {
   return (await readdir(dir)).filter((name) => name.includes('.quarantine-'));
 }
@@ -101,14 +113,8 @@ describe('recovery', () => {
   });
 
   test('empties a last segment without a valid record and takes the sequence from the one before', async () => {
-    const dir = await tempDir();
-    const journal = open(dir, { fsync: 'always', maxSegmentBytes: 400, retainSegments: 0 });
-    for (let index = 0; index < 6; index++) await journal.append(entry());
-    await journal.close();
     // As if killed right after rotating, in the middle of the new segment's first write.
-    const count = (await readdir(dir)).filter((name) => name.endsWith('.jsonl')).length;
-    const last = `journal-${String(count + 1).padStart(6, '0')}.jsonl`;
-    await writeFile(join(dir, last), '{"seq":7,"ts":"torn');
+    const { dir, last } = await rotatedWith('{"seq":7,"ts":"torn');
     const reopened = open(dir);
     expect(reopened.recovery).toMatchObject({ segment: last, lastSeq: 6, size: 0, droppedBytes: 19 });
     expect(await reopened.append(entry())).toBe(7);
@@ -117,15 +123,9 @@ describe('recovery', () => {
   });
 
   test('cuts a stale record at the start of a fresh segment: sequence numbers carry over from the segment before', async () => {
-    const dir = await tempDir();
-    const journal = open(dir, { fsync: 'always', maxSegmentBytes: 400, retainSegments: 0 });
-    for (let index = 0; index < 6; index++) await journal.append(entry());
-    await journal.close();
     // A lost page or a replayed write: a whole, checksummed record repeating the last number, alone in a new segment.
-    const count = (await readdir(dir)).filter((name) => name.endsWith('.jsonl')).length;
-    const last = `journal-${String(count + 1).padStart(6, '0')}.jsonl`;
     const stale = encodeRecord(6, JSON.stringify({ ts: '2026-01-01T00:00:00.000Z', name: 'stale' }));
-    await writeFile(join(dir, last), stale);
+    const { dir, last } = await rotatedWith(stale);
     const reopened = open(dir);
     expect(reopened.recovery).toMatchObject({
       segment: last,
