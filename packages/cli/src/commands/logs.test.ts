@@ -104,6 +104,8 @@ describe('mcp-factory logs: arguments', () => {
     expect(parseSince('2h', NOW).getTime()).toBe(NOW - 7_200_000);
     expect(parseSince('1d', NOW).getTime()).toBe(NOW - 86_400_000);
     expect(() => parseSince('yesterday', NOW)).toThrow(CliError);
+    expect(() => parseLogsArgs(['--server', ''], NOW)).toThrow(/--server wants a name/);
+    expect(() => parseLogsArgs(['--tool', ' '], NOW)).toThrow(/--tool wants a name/);
     expect(() => parseSince('10 minutes', NOW)).toThrow(/an age \(30s, 10m, 2h, 1d\)/);
   });
 

@@ -94,6 +94,11 @@ export function parseLogsArgs(argv: readonly string[], now = Date.now()): LogsAr
   if (positionals.length > 1) {
     throw new CliError(`logs takes one directory, got ${positionals.length}. See "mcp-factory logs --help".`);
   }
+  for (const flag of ['tool', 'server'] as const) {
+    if (values[flag]?.trim() === '') {
+      throw new CliError(`--${flag} wants a name, got an empty string. See "mcp-factory logs --help".`);
+    }
+  }
   return {
     dir: positionals[0] ?? '.',
     follow: values.follow === true,
