@@ -4,7 +4,8 @@
 //   (b) stdio round trip, runtime with every feature on (journal interval + metrics + validation +
 //       access log) vs the plain-SDK minimal server, in alternating blocks;
 //   (c) stateless HTTP throughput, runtime vs the SDK's documented stateless pattern (a new McpServer
-//       and transport per request), in alternating blocks;
+//       and transport per request), in alternating blocks, with the SDK floor beside them (one
+//       long-lived McpServer behind a minimal transport: what the protocol layer alone costs);
 //   (d) RSS drift over 40k HTTP calls, stateless and stateful JSON-response mode
 //       (typescript-sdk#2559), the runtime and the plain SDK.
 // Prints a table with the goals and writes bench/results/runtime-latest.json. A benchmark, not a
@@ -349,6 +350,11 @@ function httpLoad(server, client, total, headers = {}, every = undefined) {
 // ---------------------------------------------------------------------------------------------
 // (c) stateless HTTP throughput
 
+/**
+ * The runtime, the SDK's documented pattern (the goal's baseline) and the SDK floor (one long-lived
+ * instance behind a few lines of transport, no runtime feature: what the SDK's protocol layer alone
+ * costs per request, so the best ratio any server built on it can reach), in alternating blocks.
+ */
 async function statelessRun(journalDir) {
   const servers = await Promise.all([
     startHttpServer(
@@ -357,22 +363,26 @@ async function statelessRun(journalDir) {
       childEnv({ MCP_JOURNAL_DIR: journalDir }),
     ),
     startHttpServer('plain SDK (HTTP)', [join(HERE, 'plain-http.mjs')], childEnv()),
+    startHttpServer('SDK floor (HTTP)', [join(HERE, 'sdk-floor-http.mjs')], childEnv()),
   ]);
   const client = new HttpClient();
   try {
     const answers = await Promise.all(servers.map((server) => post(client, server.url, BODY)));
     answers.forEach((answer, index) => checkAnswer(servers[index], answer));
-    if (!isDeepStrictEqual(answers[0].message, answers[1].message)) {
-      throw new Error(
-        `the servers answer differently:\n${JSON.stringify(answers[0].message)}\n${JSON.stringify(answers[1].message)}`,
-      );
+    for (const [index, answer] of answers.entries()) {
+      if (!isDeepStrictEqual(answers[0].message, answer.message)) {
+        throw new Error(
+          `${servers[index].label} answers differently from ${servers[0].label}:\n${JSON.stringify(answers[0].message)}\n${JSON.stringify(answer.message)}`,
+        );
+      }
     }
     for (const server of servers) await httpLoad(server, client, SETTINGS.httpWarmup);
     const elapsed = servers.map(() => 0);
     const cpuMs = servers.map(() => 0);
     const perBlock = SETTINGS.httpRequests / SETTINGS.httpBlocks;
+    const order = [...servers.keys()];
     for (let block = 0; block < SETTINGS.httpBlocks; block++) {
-      for (const index of block % 2 === 0 ? [0, 1] : [1, 0]) {
+      for (const index of block % 2 === 0 ? order : [...order].reverse()) {
         const before = cpuTimeMs(servers[index].pid);
         elapsed[index] += await httpLoad(servers[index], client, perBlock);
         cpuMs[index] += cpuTimeMs(servers[index].pid) - before;
@@ -510,9 +520,10 @@ async function main() {
     const unpin = pinClient();
     let httpRuntime;
     let httpPlain;
+    let httpFloor;
     let rss;
     try {
-      [httpRuntime, httpPlain] = await statelessRun(join(work, 'journal-http'));
+      [httpRuntime, httpPlain, httpFloor] = await statelessRun(join(work, 'journal-http'));
 
       log(`(d) RSS over ${SETTINGS.rssCalls} HTTP calls: runtime stateless, runtime and plain SDK stateful JSON…`);
       rss = {
@@ -562,6 +573,7 @@ async function main() {
       stdioCpuPerCall: stdioRuntime.cpuPerCallMs / stdioPlain.cpuPerCallMs,
       statelessThroughput: httpRuntime.requestsPerS / httpPlain.requestsPerS,
       statelessCpuPerRequest: httpRuntime.cpuPerRequestMs / httpPlain.cpuPerRequestMs,
+      statelessFloorThroughput: httpFloor.requestsPerS / httpPlain.requestsPerS,
       rssDriftStateless: rss.runtimeStateless.drift,
       rssDriftStatefulJson: rss.runtimeStatefulJson.drift,
     };
@@ -616,6 +628,22 @@ async function main() {
         ],
       ],
     );
+    // What the goal leaves for the runtime's features: the SDK floor is what the protocol layer
+    // alone costs per request, so the goal's ratio needs runtime − floor ≤ plain ÷ goal − floor.
+    const featureBudgetMs = httpPlain.cpuPerRequestMs / GOALS.statelessThroughput.value - httpFloor.cpuPerRequestMs;
+    printTable(
+      '(c) stateless HTTP server CPU per request: the SDK floor (one long-lived instance, no runtime feature) and what the goal leaves above it',
+      ['server', 'req/s', 'CPU per request (ms)', 'throughput vs plain SDK'],
+      [
+        ['runtime, every feature on', httpRuntime, ratios.statelessThroughput],
+        ['SDK floor', httpFloor, ratios.statelessFloorThroughput],
+        ['plain SDK (documented pattern)', httpPlain, 1],
+      ].map(([name, run, ratio]) => [name, fmt(run.requestsPerS, 0), fmt(run.cpuPerRequestMs, 3), `${fmt(ratio)}x`]),
+    );
+    process.stdout.write(
+      `runtime features above the floor: ${fmt((httpRuntime.cpuPerRequestMs - httpFloor.cpuPerRequestMs) * 1000, 0)} µs per request; ` +
+        `the goal (${goalText(GOALS.statelessThroughput)} the plain SDK) leaves them ${fmt(featureBudgetMs * 1000, 0)} µs\n`,
+    );
     printTable(
       `(d) RSS over ${SETTINGS.rssCalls} HTTP calls: median of the samples at 20–30% of them (reference) and in the last 10% (end); low and peak of every sample from 20% on`,
       ['server', 'reference (MiB)', 'end (MiB)', 'low (MiB)', 'peak (MiB)', 'end/ref', 'low..peak/ref', 'goal', ''],
@@ -652,7 +680,13 @@ async function main() {
       settings: { ...SETTINGS, journalInflight: JOURNAL_INFLIGHT, httpInflight: HTTP_INFLIGHT, httpPinning: PINNING },
       journal,
       stdio: { runtime: stdioRuntime, plain: stdioPlain },
-      statelessHttp: { runtime: httpRuntime, plain: httpPlain },
+      statelessHttp: {
+        runtime: httpRuntime,
+        plain: httpPlain,
+        floor: httpFloor,
+        featureCpuPerRequestMs: httpRuntime.cpuPerRequestMs - httpFloor.cpuPerRequestMs,
+        featureBudgetMs,
+      },
       rss,
       ratios,
       goals: GOALS,
