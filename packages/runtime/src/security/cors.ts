@@ -9,14 +9,31 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-/** Request headers a browser client may send. */
+/** Request headers a browser client may send (2026-07-28 clients add `Mcp-Method` and `Mcp-Name`). */
 export const CORS_ALLOWED_HEADERS = [
   'Authorization',
   'Content-Type',
   'Mcp-Protocol-Version',
   'Mcp-Session-Id',
+  'Mcp-Method',
+  'Mcp-Name',
   'Last-Event-ID',
 ] as const;
+
+/** The `Mcp-Param-<Name>` headers that mirror tool arguments a tool's schema marks with `x-mcp-header`. */
+const PARAM_HEADER = /^mcp-param-[a-z0-9_-]+$/i;
+
+/**
+ * The headers a preflight allows: the fixed ones, plus the `Mcp-Param-*` headers the browser asks
+ * for (their names depend on the tools, so they are echoed rather than listed).
+ */
+function allowedHeaders(requested: string | undefined): string {
+  const params = (requested ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => PARAM_HEADER.test(name));
+  return [...CORS_ALLOWED_HEADERS, ...new Set(params)].join(', ');
+}
 
 /** Response headers a browser client may read. */
 export const CORS_EXPOSED_HEADERS = ['Mcp-Session-Id', 'WWW-Authenticate', 'Retry-After'] as const;
@@ -43,7 +60,7 @@ export function createCors(origins: readonly string[]): (req: IncomingMessage, r
     if (req.method === 'OPTIONS' && requestedMethod !== undefined) {
       res.writeHead(204, {
         'access-control-allow-methods': ALLOWED_METHODS,
-        'access-control-allow-headers': CORS_ALLOWED_HEADERS.join(', '),
+        'access-control-allow-headers': allowedHeaders(req.headers['access-control-request-headers']),
         'access-control-max-age': '600',
         'content-length': '0',
       });

@@ -219,7 +219,9 @@ describe('bearer tokens', () => {
         headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
       }),
     ];
-    expect(responses.map((response) => response.status)).toEqual([200, 401, 401]);
+    // The preflight is refused as a method the endpoint does not serve, before credentials are asked for.
+    expect(responses.map((response) => response.status)).toEqual([200, 401, 405]);
+    expect(responses[2]?.headers['www-authenticate']).toBeUndefined();
     for (const response of responses) {
       expect(Object.keys(response.headers).filter((name) => name.startsWith('access-control-'))).toEqual([]);
     }
@@ -514,10 +516,28 @@ describe('CORS with an allow-list', () => {
       'access-control-allow-origin': APP,
       'access-control-allow-methods': 'GET, POST, DELETE, OPTIONS',
       'access-control-allow-headers':
-        'Authorization, Content-Type, Mcp-Protocol-Version, Mcp-Session-Id, Last-Event-ID',
+        'Authorization, Content-Type, Mcp-Protocol-Version, Mcp-Session-Id, Mcp-Method, Mcp-Name, Last-Event-ID',
       'access-control-max-age': '600',
       vary: 'Origin',
     });
+  });
+
+  test("a 2026-07-28 client's preflight: Mcp-Param-* headers it asks for are allowed, other headers are not", async () => {
+    const response = await raw(handle.url, {
+      method: 'OPTIONS',
+      headers: {
+        origin: APP,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type, mcp-method, mcp-name, mcp-param-region, x-evil, mcp-param-',
+      },
+    });
+    expect(response.status).toBe(204);
+    const allowed = String(response.headers['access-control-allow-headers'])
+      .split(',')
+      .map((name) => name.trim().toLowerCase());
+    expect(allowed).toEqual(expect.arrayContaining(['mcp-method', 'mcp-name', 'mcp-param-region']));
+    expect(allowed).not.toContain('x-evil');
+    expect(allowed).not.toContain('mcp-param-');
   });
 
   test('echoes the listed origin on responses, refusals included, and exposes Mcp-Session-Id', async () => {

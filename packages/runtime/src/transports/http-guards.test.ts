@@ -7,6 +7,7 @@ import {
   checkHost,
   checkOrigin,
   hostnameOfHostHeader,
+  jsonNestsDeeper,
   normalizeHostname,
 } from './http-guards.js';
 
@@ -29,7 +30,22 @@ describe('hostnameOfHostHeader', () => {
     expect(hostnameOfHostHeader(header)).toBe(hostname);
   });
 
-  test.each(['', '   ', '[::1', 'evil.com/path', 'a b', 'user@host'])('%j is not a hostname', (header) => {
+  test.each([
+    '',
+    '   ',
+    '[::1',
+    'evil.com/path',
+    'a b',
+    'user@host',
+    'localhost:39721@evil.com',
+    '127.0.0.1:99999',
+    '127.0.0.1:0',
+    '127.0.0.1:abc',
+    'localhost:',
+    '[::1]x',
+    '[::1]:80:80',
+    '[evil.com]',
+  ])('%j is not a hostname', (header) => {
     expect(hostnameOfHostHeader(header)).toBeUndefined();
   });
 });
@@ -100,6 +116,20 @@ describe('checkOrigin', () => {
     expect(verdict).toContain('--allowed-origins');
   });
 
+  test('refuses origins of other schemes even on an allowed hostname (extensions, file pages)', () => {
+    for (const origin of ['ftp://localhost', 'moz-extension://localhost', 'chrome-extension://app.example.com']) {
+      expect(checkOrigin(origin, allowed)).toContain('is not allowed');
+    }
+  });
+
+  test('accepts an exact (CORS) origin only as listed: scheme, host and port', () => {
+    const exact = new Set(['https://app.cors.example']);
+    expect(checkOrigin('https://app.cors.example', allowed, exact)).toBeUndefined();
+    expect(checkOrigin('https://app.cors.example:443', allowed, exact)).toBeUndefined();
+    expect(checkOrigin('http://app.cors.example', allowed, exact)).toContain('is not allowed');
+    expect(checkOrigin('https://app.cors.example:8443', allowed, exact)).toContain('is not allowed');
+  });
+
   test('refuses the null origin and garbage', () => {
     expect(checkOrigin('null', allowed)).toMatch(/is not a valid origin/);
     expect(checkOrigin('not a url', allowed)).toMatch(/is not a valid origin/);
@@ -118,5 +148,27 @@ describe('batchAllowed', () => {
     expect(batchAllowed('2025-11-25')).toBe(false);
     expect(batchAllowed('2026-07-28')).toBe(false);
     expect(batchAllowed('garbage')).toBe(false);
+  });
+});
+
+describe('jsonNestsDeeper', () => {
+  const bytes = (text: string): Buffer => Buffer.from(text);
+  const nested = (depth: number, open = '[', close = ']'): string => open.repeat(depth) + close.repeat(depth);
+
+  test('counts arrays and objects alike, up to the limit and beyond it', () => {
+    expect(jsonNestsDeeper(bytes(nested(10)), 10)).toBe(false);
+    expect(jsonNestsDeeper(bytes(nested(11)), 10)).toBe(true);
+    expect(jsonNestsDeeper(bytes(`{"a":${'{"b":'.repeat(10)}1${'}'.repeat(10)}}`), 10)).toBe(true);
+  });
+
+  test('ignores brackets inside strings, escaped quotes included', () => {
+    const text = JSON.stringify({ text: `\\"${'['.repeat(50)}`, more: '{{{{{{{{{{{{' });
+    expect(jsonNestsDeeper(bytes(text), 3)).toBe(false);
+  });
+
+  test('a long flat body is not deep; the default limit is 1000 levels', () => {
+    expect(jsonNestsDeeper(bytes(JSON.stringify({ items: Array.from({ length: 5000 }, (_, i) => [i]) })))).toBe(false);
+    expect(jsonNestsDeeper(bytes(nested(1000)))).toBe(false);
+    expect(jsonNestsDeeper(bytes(nested(1001)))).toBe(true);
   });
 });

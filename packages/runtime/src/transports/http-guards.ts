@@ -17,17 +17,30 @@ export function normalizeHostname(hostname: string): string {
   return lower.includes(':') && !lower.startsWith('[') ? `[${lower}]` : lower;
 }
 
-/** The hostname part of a `Host` header value (`example.com:8080` → `example.com`, `[::1]:80` → `[::1]`). */
+/** What may follow the hostname in a `Host` header: nothing, or a port from 1 to 65535. */
+function isPortSuffix(rest: string): boolean {
+  if (rest === '') return true;
+  if (!/^:[0-9]{1,5}$/.test(rest)) return false;
+  const port = Number(rest.slice(1));
+  return port >= 1 && port <= 65_535;
+}
+
+/**
+ * The hostname part of a `Host` header value (`example.com:8080` → `example.com`, `[::1]:80` →
+ * `[::1]`); `undefined` unless the whole value is a hostname with at most a valid port after it.
+ */
 export function hostnameOfHostHeader(host: string): string | undefined {
   const value = host.trim();
   if (value === '') return undefined;
   if (value.startsWith('[')) {
     const end = value.indexOf(']');
-    return end === -1 ? undefined : normalizeHostname(value.slice(0, end + 1));
+    if (end === -1 || !/^\[[0-9A-Fa-f:.]+\]$/.test(value.slice(0, end + 1))) return undefined;
+    return isPortSuffix(value.slice(end + 1)) ? normalizeHostname(value.slice(0, end + 1)) : undefined;
   }
   const colon = value.indexOf(':');
   const hostname = colon === -1 ? value : value.slice(0, colon);
   if (!/^[A-Za-z0-9.-]+$/.test(hostname)) return undefined;
+  if (colon !== -1 && !isPortSuffix(value.slice(colon))) return undefined;
   return normalizeHostname(hostname);
 }
 
@@ -56,17 +69,25 @@ export function checkHost(host: string | undefined, allowed: ReadonlySet<string>
 
 /**
  * Checks the `Origin` header: absent is fine (non-browser clients send none); a present origin
- * must parse and its hostname must be allowed. `null` (sandboxed or file pages) is refused.
+ * must be one of `exact` (the CORS origins, scheme and port included), or an `http:` or `https:`
+ * origin whose hostname is allowed. `null` (sandboxed or file pages) and other schemes (browser
+ * extensions, `file:`) are refused.
  */
-export function checkOrigin(origin: string | undefined, allowed: ReadonlySet<string>): GuardVerdict {
+export function checkOrigin(
+  origin: string | undefined,
+  allowed: ReadonlySet<string>,
+  exact: ReadonlySet<string> = new Set(),
+): GuardVerdict {
   if (origin === undefined) return undefined;
-  let hostname: string;
+  let parsed: URL;
   try {
-    hostname = normalizeHostname(new URL(origin).hostname);
+    parsed = new URL(origin);
   } catch {
     return `Origin ${JSON.stringify(origin.slice(0, 100))} is not a valid origin.`;
   }
-  if (allowed.has(hostname)) return undefined;
+  if (exact.has(parsed.origin)) return undefined;
+  const web = parsed.protocol === 'http:' || parsed.protocol === 'https:';
+  if (web && allowed.has(normalizeHostname(parsed.hostname))) return undefined;
   return `Origin "${origin.slice(0, 100)}" is not allowed. Allowed origin hosts: ${[...allowed].join(', ')}; add more with --allowed-origins or MCP_ALLOWED_ORIGINS.`;
 }
 
@@ -76,4 +97,34 @@ export function checkOrigin(origin: string | undefined, allowed: ReadonlySet<str
  */
 export function batchAllowed(protocolVersionHeader: string | undefined): boolean {
   return BATCH_REVISIONS.has(protocolVersionHeader ?? '2025-03-26');
+}
+
+/**
+ * Deepest nesting of arrays and objects the HTTP front passes on. The SDK's schemas recurse into
+ * what they check, and a body nested a few thousand levels deep overflows the stack there (an
+ * internal error instead of a refusal); real requests stay far below this.
+ */
+export const MAX_JSON_DEPTH = 1000;
+
+/**
+ * Whether the JSON text `bytes` (already known to parse) nests arrays and objects deeper than
+ * `max`. One pass over the bytes, skipping strings; a text too short to reach that depth is not
+ * scanned at all (each level takes an opening and a closing byte).
+ */
+export function jsonNestsDeeper(bytes: Uint8Array, max: number = MAX_JSON_DEPTH): boolean {
+  if (bytes.length < 2 * (max + 1)) return false;
+  let depth = 0;
+  let inString = false;
+  for (let index = 0; index < bytes.length; index++) {
+    const byte = bytes[index];
+    if (inString) {
+      if (byte === 0x5c) index++;
+      else if (byte === 0x22) inString = false;
+    } else if (byte === 0x22) inString = true;
+    else if (byte === 0x5b || byte === 0x7b) {
+      depth++;
+      if (depth > max) return true;
+    } else if (byte === 0x5d || byte === 0x7d) depth--;
+  }
+  return false;
 }

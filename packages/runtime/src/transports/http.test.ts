@@ -1,5 +1,5 @@
 import { createServer as createNodeServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import * as z from 'zod';
@@ -181,7 +181,37 @@ describe('the HTTP front, stateless', () => {
     test('an unknown path gets 404 naming the endpoint', async () => {
       const response = await raw(`${origin}/other`, { headers: JSON_HEADERS, body: initialize() });
       expect(response.status).toBe(404);
-      expect(rpcError(response)).toEqual({ code: -32601, message: 'Not found: the MCP endpoint is /mcp.' });
+      expect(rpcError(response)).toEqual({ code: -32000, message: 'Not found: the MCP endpoint is /mcp.' });
+    });
+
+    test('another method on an operational path gets 405 with Allow: GET, HEAD', async () => {
+      const response = await raw(`${origin}/healthz`, { headers: JSON_HEADERS, body: '{}' });
+      expect(response.status).toBe(405);
+      expect(response.headers.allow).toBe('GET, HEAD');
+    });
+
+    test('a body nested deeper than 1000 levels gets 400 -32600, not an internal error', async () => {
+      const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+      for (const body of [
+        `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"text":"a","x":${deep}}}}`,
+        `{"jsonrpc":"2.0","id":${deep},"method":"ping"}`,
+      ]) {
+        const response = await raw(handle.url, {
+          headers: { ...JSON_HEADERS, 'mcp-protocol-version': '2025-11-25' },
+          body,
+        });
+        expect(response.status).toBe(400);
+        expect(rpcError(response)).toEqual({
+          code: -32600,
+          message: 'Invalid Request: the body nests arrays and objects deeper than 1000 levels.',
+        });
+      }
+      // Nesting within the limit is served.
+      const within = await raw(handle.url, {
+        headers: { ...JSON_HEADERS, 'mcp-protocol-version': '2025-11-25' },
+        body: `{"jsonrpc":"2.0","id":2,"method":"ping","params":{"_meta":{"x":${'['.repeat(900)}${']'.repeat(900)}}}}`,
+      });
+      expect(within.status).toBe(200);
     });
 
     test('malformed JSON gets 400 with a JSON-RPC -32700 body, not HTML', async () => {
@@ -217,10 +247,11 @@ describe('the HTTP front, stateless', () => {
       expect(streamed.status).toBe(413);
     });
 
-    test('an unsupported method gets 405 with Allow', async () => {
-      const response = await raw(handle.url, { method: 'PUT', headers: JSON_HEADERS, body: '{}' });
+    test.each(['PUT', 'GET', 'DELETE', 'OPTIONS'])('%s gets 405 with Allow: POST (stateless)', async (method) => {
+      const response = await raw(handle.url, { method, headers: JSON_HEADERS });
       expect(response.status).toBe(405);
-      expect(response.headers.allow).toBe('GET, POST, DELETE');
+      expect(response.headers.allow).toBe('POST');
+      expect(rpcError(response).message).toBe(`Method ${method} not allowed: this server is stateless; use POST.`);
     });
 
     test.each(['2025-06-18', '2025-11-25'])(
@@ -393,6 +424,13 @@ describe('the HTTP front, stateful', () => {
     });
   });
 
+  test('an unsupported method gets 405 with Allow: GET, POST, DELETE (stateful)', async () => {
+    await start();
+    const response = await raw(url, { method: 'PUT', headers: JSON_HEADERS, body: '{}' });
+    expect(response.status).toBe(405);
+    expect(response.headers.allow).toBe('GET, POST, DELETE');
+  });
+
   test('a request without a session that is not initialize gets 400', async () => {
     await start();
     const response = await raw(url, {
@@ -440,6 +478,45 @@ describe('the HTTP front, stateful', () => {
     }
   });
 
+  /** A ping on the session: 200 while it lives, 404 once it is gone. */
+  async function pingStatus(sessionId: string): Promise<number> {
+    const response = await raw(url, {
+      headers: { ...JSON_HEADERS, 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-06-18' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'ping' }),
+    });
+    return response.status;
+  }
+
+  test('a session idle for sessionIdleMs is closed', async () => {
+    await start({ sessionIdleMs: 200 });
+    const sessionId = await openSession();
+    const deadline = Date.now() + 5000;
+    while (listener.sessionCount > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(listener.sessionCount).toBe(0);
+    expect(await pingStatus(sessionId)).toBe(404);
+  });
+
+  test('a session with a call still running is not idle: the call gets its answer and the session lives on', async () => {
+    await start({ sessionIdleMs: 400 });
+    const sessionId = await openSession();
+    gate.started = deferred();
+    gate.release = deferred();
+    const call = raw(url, {
+      headers: { ...JSON_HEADERS, 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-06-18' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 5, method: 'tools/call', params: { name: 'gated', arguments: {} } }),
+    });
+    await gate.started.promise;
+    // Sweeps (one every 400 ms) pass while the call runs.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(listener.sessionCount).toBe(1);
+    gate.release.resolve();
+    const response = await call;
+    expect(response.status).toBe(200);
+    expect(messages(response)[0]).toMatchObject({ id: 5, result: { content: [{ type: 'text', text: 'released' }] } });
+    // Its idle time counts from the end of the call.
+    expect(await pingStatus(sessionId)).toBe(200);
+  });
+
   test('close() ends every session', async () => {
     await start();
     const sessionId = await openSession();
@@ -450,6 +527,68 @@ describe('the HTTP front, stateful', () => {
       body: JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'ping' }),
     });
     expect(after.status).toBe(404);
+  });
+});
+
+describe('slow uploads', () => {
+  test('a body that stalls past bodyTimeoutMs gets 408 and frees its concurrency slot', async () => {
+    const handle = await serveHttp(makeApp(), { port: 0, bodyTimeoutMs: 300, maxConcurrency: 1 });
+    const socket = connect(handle.port, '127.0.0.1');
+    try {
+      const answer = new Promise<string>((resolve) => {
+        let text = '';
+        socket.setEncoding('utf8');
+        socket.on('data', (chunk: string) => (text += chunk));
+        socket.on('close', () => resolve(text));
+      });
+      // Headers announce 100 bytes; 10 arrive, then nothing.
+      socket.write(
+        'POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n' +
+          'Accept: application/json, text/event-stream\r\nContent-Length: 100\r\n\r\n{"jsonrpc"',
+      );
+      const text = await answer;
+      expect(text).toMatch(/^HTTP\/1\.1 408 /);
+      expect(text).toContain('Request Timeout: the body did not arrive within 300 ms');
+      // The one slot is free again.
+      const next = await raw(handle.url, {
+        headers: { ...JSON_HEADERS, 'mcp-protocol-version': '2025-11-25' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }),
+      });
+      expect(next.status).toBe(200);
+    } finally {
+      socket.destroy();
+      await handle.close({ graceMs: 0 });
+    }
+  });
+});
+
+describe('a client that disconnects mid-upload', () => {
+  test('is logged at debug, not as a server error', async () => {
+    const lines: { level: string; msg: string }[] = [];
+    const logger = createLogger({
+      level: 'debug',
+      destination: { write: (line: string) => void lines.push(JSON.parse(line) as { level: string; msg: string }) },
+    });
+    const app = createServer({ name: 'disconnect-test', version: '1.0.0', logger, tools: [] });
+    const handle = await serveHttp(app, { port: 0 });
+    try {
+      const received = new Promise((resolve) => handle.server.once('request', resolve));
+      const socket = connect(handle.port, '127.0.0.1');
+      socket.write(
+        'POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"js',
+      );
+      // Once the front is reading the body, the client resets the connection.
+      await received;
+      socket.resetAndDestroy();
+      const deadline = Date.now() + 5000;
+      while (!lines.some((line) => line.msg.startsWith('client disconnected')) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(lines.find((line) => line.msg.startsWith('client disconnected'))?.level).toBe('debug');
+      expect(lines.filter((line) => line.level === 'error')).toEqual([]);
+    } finally {
+      await handle.close({ graceMs: 0 });
+    }
   });
 });
 

@@ -25,7 +25,14 @@ import {
 
 import type { McpApp } from '../server.js';
 import { createHttpSecurity, principalOf, type HttpSecurityOptions } from '../security/front.js';
-import { allowedHostnames, batchAllowed, checkHost, checkOrigin } from './http-guards.js';
+import {
+  allowedHostnames,
+  batchAllowed,
+  checkHost,
+  checkOrigin,
+  jsonNestsDeeper,
+  MAX_JSON_DEPTH,
+} from './http-guards.js';
 import { InMemoryEventStore } from './event-store.js';
 import { shareableRequest, SharedStatelessServers } from './shared-stateless.js';
 import { OPERATIONAL_PATHS, serveOperationalEndpoint } from '../observability/endpoints.js';
@@ -47,6 +54,11 @@ export interface ServeHttpOptions extends HttpSecurityOptions {
   allowedOrigins?: readonly string[];
   /** Largest request body in bytes; larger ones get 413. Default 4 MiB. */
   maxBodyBytes?: number;
+  /**
+   * Most time a request's body may take to arrive once its headers did; slower uploads get 408 and
+   * their connection closed (so that stalled clients cannot hold the concurrency slots). Default 10 s.
+   */
+  bodyTimeoutMs?: number;
   /** `stateless` (default) or `stateful` (sessions for 2025-era clients). */
   mode?: 'stateless' | 'stateful';
   /** Stateful mode: sessions idle longer than this are closed. Default 30 minutes. */
@@ -121,27 +133,49 @@ export function sendJsonRpcError(
 }
 
 class BodyTooLargeError extends Error {}
+class BodyTimeoutError extends Error {}
 
-function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+/**
+ * The request's body, at most `maxBytes`, arrived within `timeoutMs` of the call (a client that
+ * stalls mid-upload would otherwise hold its concurrency slot until Node's 5-minute request timeout).
+ */
+function readBody(req: IncomingMessage, maxBytes: number, timeoutMs: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) return Promise.reject(new BodyTooLargeError());
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const stop = (error: Error): void => {
+      clearTimeout(timer);
+      req.off('data', onData);
+      req.resume();
+      reject(error);
+    };
     const onData = (chunk: Buffer): void => {
       size += chunk.length;
       if (size > maxBytes) {
-        req.off('data', onData);
-        req.resume();
-        reject(new BodyTooLargeError());
+        stop(new BodyTooLargeError());
         return;
       }
       chunks.push(chunk);
     };
+    const timer = setTimeout(() => stop(new BodyTimeoutError()), timeoutMs);
     req.on('data', onData);
-    req.once('end', () => resolve(Buffer.concat(chunks)));
-    req.once('error', reject);
+    req.once('end', () => {
+      clearTimeout(timer);
+      resolve(Buffer.concat(chunks));
+    });
+    req.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
   });
+}
+
+/** Whether `error` only says that the client closed its connection (mid-upload, say). */
+function clientWentAway(error: unknown, res: ServerResponse): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'ECONNRESET' || code === 'ECONNABORTED' || code === 'ERR_STREAM_PREMATURE_CLOSE' || res.destroyed;
 }
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {
@@ -182,7 +216,10 @@ function toWebHeaders(req: IncomingMessage): Headers {
 
 interface Session {
   readonly transport: NodeStreamableHTTPServerTransport;
+  /** When its last request ended (or arrived); the idle sweep closes sessions quiet for `sessionIdleMs`. */
   lastSeen: number;
+  /** Its requests whose responses are still open (calls running, SSE streams): it is not idle meanwhile. */
+  open: number;
   /** Who opened it (when authentication is on): only they may use it. */
   readonly principal: string | undefined;
 }
@@ -197,14 +234,17 @@ type AdmittedRequest = IncomingMessage & { auth?: AuthInfo };
 export function createHttpListener(app: McpApp, options: ServeHttpOptions = {}): HttpListener {
   const path = options.path ?? '/mcp';
   const maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? 10_000;
   const hosts = allowedHostnames(options.host ?? '127.0.0.1', options.allowedHosts);
-  // Origins allowed for CORS pass the Origin check too.
-  const corsHostnames = (options.corsOrigins ?? []).map((origin) => new URL(origin).hostname);
-  const origins = allowedHostnames(options.host ?? '127.0.0.1', [...(options.allowedOrigins ?? []), ...corsHostnames]);
+  // Origins allowed for CORS pass the Origin check too, as they are (scheme and port included).
+  const corsOrigins = new Set((options.corsOrigins ?? []).map((origin) => new URL(origin).origin));
+  const origins = allowedHostnames(options.host ?? '127.0.0.1', options.allowedOrigins ?? []);
   const security = createHttpSecurity(app, { ...options, path, host: options.host ?? '127.0.0.1' });
   const hostVerdict = lastAnswerOf((host) => checkHost(host, hosts));
-  const originVerdict = lastAnswerOf((origin) => checkOrigin(origin, origins));
+  const originVerdict = lastAnswerOf((origin) => checkOrigin(origin, origins, corsOrigins));
   const stateful = options.mode === 'stateful';
+  /** The methods the MCP endpoint serves (the `Allow` of a 405). */
+  const endpointMethods = stateful ? 'GET, POST, DELETE' : 'POST';
   const onerror = (error: Error): void => app.logger.warn({ err: error }, 'http transport error');
   const handler = createMcpHandler(app.factory, {
     legacy: stateful ? 'reject' : 'stateless',
@@ -228,7 +268,7 @@ export function createHttpListener(app: McpApp, options: ServeHttpOptions = {}):
         () => {
           const cutoff = Date.now() - idleMs;
           for (const [id, session] of sessions) {
-            if (session.lastSeen < cutoff) {
+            if (session.open === 0 && session.lastSeen < cutoff) {
               sessions.delete(id);
               void session.transport.close();
             }
@@ -249,6 +289,11 @@ export function createHttpListener(app: McpApp, options: ServeHttpOptions = {}):
         return;
       }
       session.lastSeen = Date.now();
+      session.open += 1;
+      res.once('close', () => {
+        session.open -= 1;
+        session.lastSeen = Date.now();
+      });
       await session.transport.handleRequest(req, res, body);
       return;
     }
@@ -279,7 +324,7 @@ export function createHttpListener(app: McpApp, options: ServeHttpOptions = {}):
       ...(eventStore === undefined ? {} : { eventStore }),
       ...(options.jsonResponse === true ? { enableJsonResponse: true } : {}),
       onsessioninitialized: (id) => {
-        sessions.set(id, { transport, lastSeen: Date.now(), principal });
+        sessions.set(id, { transport, lastSeen: Date.now(), open: 0, principal });
       },
       onsessionclosed: (id) => {
         sessions.delete(id);
@@ -295,6 +340,20 @@ export function createHttpListener(app: McpApp, options: ServeHttpOptions = {}):
   }
 
   async function serveMcp(req: AdmittedRequest, res: ServerResponse): Promise<void> {
+    // A method the endpoint never serves is refused before credentials are asked for.
+    if (req.method !== 'POST' && !(stateful && (req.method === 'GET' || req.method === 'DELETE'))) {
+      sendJsonRpcError(
+        res,
+        405,
+        -32000,
+        stateful
+          ? `Method ${req.method ?? ''} not allowed: use POST, and GET or DELETE with a session.`
+          : `Method ${req.method ?? ''} not allowed: this server is stateless; use POST.`,
+        null,
+        { allow: endpointMethods },
+      );
+      return;
+    }
     // Concurrency, authentication and rate limit, before the body is read.
     const admission = await security.admit(req, res);
     if (admission === undefined) return;
@@ -307,12 +366,23 @@ export function createHttpListener(app: McpApp, options: ServeHttpOptions = {}):
       }
       let raw: Buffer;
       try {
-        raw = await readBody(req, maxBodyBytes);
+        raw = await readBody(req, maxBodyBytes, bodyTimeoutMs);
       } catch (error) {
         if (error instanceof BodyTooLargeError) {
           sendJsonRpcError(res, 413, -32600, `Request body too large: at most ${maxBodyBytes} bytes.`, null, {
             connection: 'close',
           });
+          return;
+        }
+        if (error instanceof BodyTimeoutError) {
+          sendJsonRpcError(
+            res,
+            408,
+            -32600,
+            `Request Timeout: the body did not arrive within ${bodyTimeoutMs} ms; send it at once.`,
+            null,
+            { connection: 'close' },
+          );
           return;
         }
         throw error;
@@ -321,6 +391,15 @@ export function createHttpListener(app: McpApp, options: ServeHttpOptions = {}):
         body = JSON.parse(raw.toString('utf8'));
       } catch {
         sendJsonRpcError(res, 400, -32700, 'Parse error: the request body is not valid JSON.');
+        return;
+      }
+      if (jsonNestsDeeper(raw)) {
+        sendJsonRpcError(
+          res,
+          400,
+          -32600,
+          `Invalid Request: the body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels.`,
+        );
         return;
       }
       if (Array.isArray(body)) {
@@ -339,18 +418,6 @@ export function createHttpListener(app: McpApp, options: ServeHttpOptions = {}):
           return;
         }
       }
-    } else if (req.method !== 'GET' && req.method !== 'DELETE') {
-      sendJsonRpcError(
-        res,
-        405,
-        -32000,
-        `Method ${req.method ?? ''} not allowed: use POST (and GET/DELETE for sessions).`,
-        null,
-        {
-          allow: 'GET, POST, DELETE',
-        },
-      );
-      return;
     }
     if (stateful) {
       const probe = new Request(new URL(req.url ?? path, 'http://localhost'), {
@@ -400,12 +467,23 @@ export function createHttpListener(app: McpApp, options: ServeHttpOptions = {}):
       });
       return;
     }
+    if (OPERATIONAL_PATHS.has(pathname)) {
+      sendJsonRpcError(res, 405, -32000, `Method ${req.method ?? ''} not allowed on ${pathname}: use GET.`, null, {
+        allow: 'GET, HEAD',
+      });
+      return;
+    }
     if (security.serveMetadata(req, res, pathname)) return;
     if (pathname !== path) {
-      sendJsonRpcError(res, 404, -32601, `Not found: the MCP endpoint is ${path}.`);
+      sendJsonRpcError(res, 404, -32000, `Not found: the MCP endpoint is ${path}.`);
       return;
     }
     serveMcp(req, res).catch((error: unknown) => {
+      if (clientWentAway(error, res)) {
+        // Anyone who can reach the port can cause this; it is no server fault and has no one to answer.
+        app.logger.debug({ err: error }, 'client disconnected before its request was read');
+        return;
+      }
       app.logger.error({ err: error }, 'http request failed');
       sendJsonRpcError(res, 500, -32603, 'Internal error while handling the request; the server log has the details.');
     });
