@@ -41,6 +41,7 @@ export function serveOptionsFrom(options: ServeOptions): ServeAppOptions {
     allowedOrigins: options.allowedOrigins,
     ...(options.mode === 'stateful' ? { eventStore: 'memory' as const } : {}),
     ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
+    ...(options.bodyTimeoutMs === undefined ? {} : { bodyTimeoutMs: options.bodyTimeoutMs }),
     ...(options.maxConcurrency === undefined ? {} : { maxConcurrency: options.maxConcurrency }),
     ...(options.corsOrigins.length === 0 ? {} : { corsOrigins: options.corsOrigins }),
     ...(options.auth === undefined ? {} : { auth: options.auth }),

@@ -173,11 +173,13 @@ describe('parseCommandLine: the HTTP hardening settings', () => {
         MCP_RATE_LIMIT_BURST: '20',
         REDIS_URL: 'redis://:pw@redis:6379/0',
         MCP_MAX_BODY_BYTES: '1048576',
+        MCP_BODY_TIMEOUT_MS: '2500',
       }),
     ).toMatchObject({
       rateLimit: { limit: 10, intervalMs: 1000, burst: 20, redisUrl: 'redis://:pw@redis:6379/0' },
       maxConcurrency: 64,
       maxBodyBytes: 1_048_576,
+      bodyTimeoutMs: 2500,
       corsOrigins: ['https://app.example.com'],
     });
     expect(options([], { MCP_RATE_LIMIT: '60/min' }).rateLimit).toEqual({ limit: 60, intervalMs: 60_000, burst: 60 });
@@ -233,6 +235,7 @@ describe('parseCommandLine: the HTTP hardening settings', () => {
     [[], { MCP_RATE_LIMIT: '1/s', REDIS_URL: 'http://redis' }, /^REDIS_URL must start with redis:\/\//],
     [['--max-concurrency', 'many'], {}, /^--max-concurrency must be a whole number/],
     [[], { MCP_MAX_BODY_BYTES: '0' }, /^MCP_MAX_BODY_BYTES must be between 1 and/],
+    [[], { MCP_BODY_TIMEOUT_MS: '5' }, /^MCP_BODY_TIMEOUT_MS must be between 100 and/],
     [[], { MCP_CORS_ORIGINS: '*' }, /"\*" is not accepted/],
     [[], { MCP_CORS_ORIGINS: 'app.example.com' }, /must be origins such as https:\/\/app\.example\.com/],
   ])('%j with env %j fails with a message saying what to change', (argv, env, message) => {
@@ -248,14 +251,18 @@ describe('parseCommandLine: the HTTP hardening settings', () => {
 
 describe('serveOptionsFrom', () => {
   test('hands the hardening settings to the HTTP front', () => {
-    const parsed = options(['--transport', 'http', '--max-body-bytes', '1000', '--max-concurrency', '8'], {
-      MCP_AUTH_TOKENS: TOKEN_A,
-      MCP_RATE_LIMIT: '5/s',
-      MCP_CORS_ORIGINS: 'https://app.example.com',
-    });
+    const parsed = options(
+      ['--transport', 'http', '--max-body-bytes', '1000', '--body-timeout-ms', '500', '--max-concurrency', '8'],
+      {
+        MCP_AUTH_TOKENS: TOKEN_A,
+        MCP_RATE_LIMIT: '5/s',
+        MCP_CORS_ORIGINS: 'https://app.example.com',
+      },
+    );
     expect(serveOptionsFrom(parsed)).toMatchObject({
       transport: 'http',
       maxBodyBytes: 1000,
+      bodyTimeoutMs: 500,
       maxConcurrency: 8,
       corsOrigins: ['https://app.example.com'],
       auth: { tokens: [{ token: TOKEN_A, scopes: undefined }] },
@@ -265,7 +272,7 @@ describe('serveOptionsFrom', () => {
 
   test('leaves them out when unset, and out of stdio', () => {
     const http = serveOptionsFrom(options(['--transport', 'http']));
-    for (const key of ['maxBodyBytes', 'maxConcurrency', 'corsOrigins', 'auth', 'rateLimit']) {
+    for (const key of ['maxBodyBytes', 'bodyTimeoutMs', 'maxConcurrency', 'corsOrigins', 'auth', 'rateLimit']) {
       expect(http).not.toHaveProperty(key);
     }
     expect(serveOptionsFrom(options([], { MCP_AUTH_TOKENS: TOKEN_A }))).toEqual({ transport: 'stdio' });
@@ -306,6 +313,8 @@ describe('usage', () => {
       'MCP_MAX_CONCURRENCY',
       '--max-body-bytes',
       'MCP_MAX_BODY_BYTES',
+      '--body-timeout-ms',
+      'MCP_BODY_TIMEOUT_MS',
       '--cors-origins',
       'MCP_CORS_ORIGINS',
     ]) {

@@ -64,6 +64,7 @@ export interface RateLimitOptions {
 /** The front's settings as parsed from flags and environment. */
 export interface HttpSecuritySettings {
   maxBodyBytes: number | undefined;
+  bodyTimeoutMs: number | undefined;
   maxConcurrency: number | undefined;
   corsOrigins: string[];
   auth: HttpAuthOptions | undefined;
@@ -243,6 +244,7 @@ export function parseSecuritySettings(
   };
 
   const body = setting('max-body-bytes', 'MCP_MAX_BODY_BYTES');
+  const bodyTimeout = setting('body-timeout-ms', 'MCP_BODY_TIMEOUT_MS');
   const concurrency = setting('max-concurrency', 'MCP_MAX_CONCURRENCY');
   const cors = setting('cors-origins', 'MCP_CORS_ORIGINS');
 
@@ -366,6 +368,8 @@ export function parseSecuritySettings(
 
   return {
     maxBodyBytes: body.value === undefined ? undefined : whole(body.name, body.value, 1, 1024 * 1024 * 1024),
+    bodyTimeoutMs:
+      bodyTimeout.value === undefined ? undefined : whole(bodyTimeout.name, bodyTimeout.value, 100, 600_000),
     maxConcurrency:
       concurrency.value === undefined || concurrency.value === '0'
         ? undefined
