@@ -54,7 +54,7 @@ function harness(options: { interactive?: boolean; answers?: string[] } = {}) {
     },
   };
   const run = (...argv: string[]) => main(argv, { io, prompter, templatesRoot });
-  return { run, out: () => out, err: () => err, asked };
+  return { run, io, prompter, out: () => out, err: () => err, asked };
 }
 
 describe('mcp-factory', () => {
@@ -142,6 +142,15 @@ describe('mcp-factory new', () => {
     expect(JSON.parse(await readFile(join(cwd, 'elsewhere', 'here', 'package.json'), 'utf8')).name).toBe('named');
   });
 
+  it('a --dir under a file gets one line naming the path, not a stack trace', async () => {
+    await writeFile(join(cwd, 'afile'), 'x');
+    const h = harness();
+    expect(await h.run('new', 'x', '--template', 'demo', '--dir', 'afile/sub', '--yes')).toBe(1);
+    expect(h.err()).toMatch(/^mcp-factory: cannot \w+ .*afile.*\((EEXIST|ENOTDIR)\)\.\n$/);
+    expect(h.err()).not.toMatch(/unexpected failure|\n\s+at /);
+    expect(await readFile(join(cwd, 'afile'), 'utf8')).toBe('x');
+  });
+
   it.each([
     [['new', 'a', 'b', '--yes'], /Too many arguments/],
     [['new', 'a', '--bogus'], /Unknown option '--bogus'/],
@@ -150,5 +159,35 @@ describe('mcp-factory new', () => {
     const h = harness();
     expect(await h.run(...argv)).toBe(2);
     expect(h.err()).toMatch(message);
+  });
+});
+
+describe('mcp-factory demo: usage checked before anything is made', () => {
+  const realTemplates = join(import.meta.dirname, '..', '..', '..', 'templates');
+
+  it('refuses an unknown provider (exit 2) naming the choices', async () => {
+    const h = harness();
+    const code = await main(['demo', '--provider', 'nope'], {
+      io: h.io,
+      prompter: h.prompter,
+      templatesRoot: realTemplates,
+    });
+    expect(code).toBe(2);
+    expect(h.err()).toMatch(/demo: unknown provider "nope"; choose one of rest, .*openai/);
+    expect(h.out()).toBe('');
+  });
+
+  it('refuses a --dir that is not empty, and leaves it as it was', async () => {
+    await mkdir(join(cwd, 'used'));
+    await writeFile(join(cwd, 'used', 'keep.txt'), 'precious');
+    const h = harness();
+    const code = await main(['demo', '--dir', 'used'], {
+      io: h.io,
+      prompter: h.prompter,
+      templatesRoot: realTemplates,
+    });
+    expect(code).toBe(2);
+    expect(h.err()).toMatch(/demo: --dir used is not empty; give a new or empty folder\./);
+    expect(await readFile(join(cwd, 'used', 'keep.txt'), 'utf8')).toBe('precious');
   });
 });

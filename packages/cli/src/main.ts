@@ -140,9 +140,37 @@ export async function main(argv: readonly string[], deps: MainDeps): Promise<num
         ? 2
         : 1;
     }
+    const fileProblem = fileSystemProblem(error);
+    if (fileProblem !== undefined) {
+      io.err(`mcp-factory: ${fileProblem}\n`);
+      return 1;
+    }
     io.err(
       `mcp-factory: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
     );
     return 1;
   }
+}
+
+/** What the file system errors a user's paths cause mean, by code. */
+const FILE_PROBLEMS: Readonly<Record<string, string>> = {
+  EEXIST: 'a file is in the way',
+  ENOENT: 'no such file or folder',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EISDIR: 'a folder where a file was expected',
+  ENAMETOOLONG: 'the path is too long',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'no space left on the device',
+};
+
+/**
+ * A file system error about a path (one the user gave, or one under it) as a line without a stack
+ * trace: these are the user's or the machine's problem to fix, not a bug of the factory.
+ */
+function fileSystemProblem(error: unknown): string | undefined {
+  const { code, path, syscall } = (error ?? {}) as { code?: unknown; path?: unknown; syscall?: unknown };
+  if (typeof code !== 'string' || typeof path !== 'string' || !Object.hasOwn(FILE_PROBLEMS, code)) return undefined;
+  return `cannot ${typeof syscall === 'string' ? syscall : 'use'} ${path}: ${FILE_PROBLEMS[code]} (${code}).`;
 }

@@ -114,7 +114,13 @@ describe('writeExport', () => {
 }
 `;
     await writeFile(file, existing);
-    const text = await writeExport(renderExport([memory], 'cursor'), file);
+    // The file's own "memory" has other settings: refused, file untouched, unless replace.
+    await expect(writeExport(renderExport([memory], 'cursor'), file)).rejects.toMatchObject({
+      code: RegistryErrorCode.ExportTarget,
+      message: expect.stringContaining('already has "memory" with other settings; pass --replace'),
+    });
+    expect(await readFile(file, 'utf8')).toBe(existing);
+    const text = await writeExport(renderExport([memory], 'cursor'), file, { replace: true });
     expect(text).toContain('// my servers');
     expect(text).toContain('// keep me');
     const parsed = parse(text);
@@ -122,6 +128,12 @@ describe('writeExport', () => {
     expect(parsed.mcpServers.github).toEqual({ command: 'gh-mcp' });
     expect(parsed.mcpServers.memory.command).toBe('node');
     expect(await readFile(file, 'utf8')).toBe(text);
+  });
+
+  it('exporting the same server again is no change, not a conflict', async () => {
+    const file = join(dir, 'again', 'mcp.json');
+    const first = await writeExport(renderExport([memory], 'cursor'), file);
+    expect(await writeExport(renderExport([memory], 'cursor'), file)).toBe(first);
   });
 
   it('merges VS Code inputs by id and refuses to touch an unparseable file', async () => {

@@ -12,6 +12,7 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 
 import { applyEdits, modify, type FormattingOptions } from 'jsonc-parser';
 import writeFileAtomic from 'write-file-atomic';
@@ -208,8 +209,23 @@ export function renderExport(entries: readonly ServerEntry[], format: ExportForm
   return { rootKey, servers, ...(format === 'vscode' ? { inputs: unique } : {}), document, warnings };
 }
 
-/** `rendered` merged into `existing` (JSONC text): comments and other entries stay. */
-export function mergeExport(existing: string, rendered: ExportDocument, file: string): string {
+/** How {@link mergeExport} treats a server the file already has. */
+export interface MergeOptions {
+  /** Overwrite a server of the same name whose configuration differs; otherwise that is refused. */
+  readonly replace?: boolean;
+}
+
+/**
+ * `rendered` merged into `existing` (JSONC text): comments and other entries stay. A server the
+ * file already holds under the same name with other settings (the user's own, say) is refused
+ * unless `replace`; one with the same settings is left as it is.
+ */
+export function mergeExport(
+  existing: string,
+  rendered: ExportDocument,
+  file: string,
+  options: MergeOptions = {},
+): string {
   if (rendered.rootKey === undefined) return `${JSON.stringify(rendered.document, null, 2)}\n`;
   if (existing.trim() === '') return `${JSON.stringify(rendered.document, null, 2)}\n`;
   const parsed = parseJsoncText(existing);
@@ -234,6 +250,21 @@ export function mergeExport(existing: string, rendered: ExportDocument, file: st
       { file },
     );
   }
+  if (options.replace !== true && holder !== undefined) {
+    const differing = Object.entries(rendered.servers)
+      .filter(([name, server]) => {
+        const current = (holder as Record<string, unknown>)[name];
+        return current !== undefined && !isDeepStrictEqual(current, server);
+      })
+      .map(([name]) => name);
+    if (differing.length > 0) {
+      throw new RegistryError(
+        RegistryErrorCode.ExportTarget,
+        `${file} already has ${differing.map((name) => JSON.stringify(name)).join(', ')} with other settings; pass --replace to overwrite (it was left untouched).`,
+        { file },
+      );
+    }
+  }
   let text = existing;
   for (const [name, server] of Object.entries(rendered.servers)) {
     text = applyEdits(text, modify(text, [rendered.rootKey, name], server, { formattingOptions: FORMAT }));
@@ -250,8 +281,8 @@ export function mergeExport(existing: string, rendered: ExportDocument, file: st
   return text.endsWith('\n') ? text : `${text}\n`;
 }
 
-/** Writes `rendered` into `file` (merging when it exists); resolves with the text written. */
-export async function writeExport(rendered: ExportDocument, file: string): Promise<string> {
+/** Writes `rendered` into `file` (merging when it exists, see {@link mergeExport}); resolves with the text written. */
+export async function writeExport(rendered: ExportDocument, file: string, options: MergeOptions = {}): Promise<string> {
   let existing = '';
   try {
     existing = await readFile(file, 'utf8');
@@ -265,7 +296,7 @@ export async function writeExport(rendered: ExportDocument, file: string): Promi
       );
     }
   }
-  const text = mergeExport(existing, rendered, file);
+  const text = mergeExport(existing, rendered, file, options);
   await mkdir(dirname(file), { recursive: true });
   await writeFileAtomic(file, text);
   return text;

@@ -53,6 +53,29 @@ describe('RegistryStore', () => {
     });
   });
 
+  it('refuses an entry whose key is no valid name or differs from its name: no command could reach it', async () => {
+    const file = join(dir, 'registry.json');
+    const entry = (name: string) => ({
+      name,
+      transports: stdio('node'),
+      origin: { source: 'manual' },
+      addedAt: '2026-01-01T00:00:00Z',
+      updatedAt: '2026-01-01T00:00:00Z',
+    });
+    for (const [key, name, reason] of [
+      ['s4', 'other', 'its name is "other"'],
+      ['../evil', '../evil', 'use lowercase letters'],
+    ] as const) {
+      const text = JSON.stringify({ version: 1, servers: { [key]: entry(name) } });
+      await writeFile(file, text);
+      await expect(new RegistryStore(file).read()).rejects.toMatchObject({
+        code: RegistryErrorCode.CorruptStore,
+        message: expect.stringContaining(`the entry ${JSON.stringify(key)} is not usable (${reason}`),
+      });
+      expect(await readFile(file, 'utf8')).toBe(text);
+    }
+  });
+
   it('loses no entry when two processes add at the same time', async () => {
     const file = join(dir, 'registry.json');
     const dist = fileURLToPath(new URL('../dist/index.js', import.meta.url));

@@ -14,6 +14,7 @@ import lockfile from 'proper-lockfile';
 import writeFileAtomic from 'write-file-atomic';
 
 import { RegistryError, RegistryErrorCode } from './errors.js';
+import { nameProblem } from './names.js';
 import { STORE_VERSION, StoreFileSchema, type StoreFile } from './schema.js';
 
 /** Lock retry policy: about 10 s of patience with jitter, enough for a busy shared machine. */
@@ -49,6 +50,18 @@ export function parseStore(text: string, file: string): StoreFile {
       `${file} is not a registry file of version ${STORE_VERSION} (${detail}). Fix or move the file; it was left untouched.`,
       { file },
     );
+  }
+  // Entries are found, shown and removed by their key: a key that is no valid name, or a `name`
+  // that differs from it, would list a server that no command can reach.
+  for (const [key, entry] of Object.entries(parsed.data.servers)) {
+    const problem = nameProblem(key) ?? (entry.name === key ? undefined : `its name is ${JSON.stringify(entry.name)}`);
+    if (problem !== undefined) {
+      throw new RegistryError(
+        RegistryErrorCode.CorruptStore,
+        `${file}: the entry ${JSON.stringify(key)} is not usable (${problem}). Fix or move the file; it was left untouched.`,
+        { file },
+      );
+    }
   }
   return parsed.data;
 }

@@ -7,11 +7,10 @@
  * @module
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
 
 import { connectStdio } from '@mcp-factory/runtime/testing';
 import { findTemplate, renderProject, runCommand, type RuntimeSource } from '@mcp-factory/scaffold';
@@ -19,6 +18,7 @@ import { findTemplate, renderProject, runCommand, type RuntimeSource } from '@mc
 import { CliError } from '../errors.js';
 import type { Io } from '../io.js';
 import { formatDuration, renderTable } from '../table.js';
+import { parseStrict } from './strict-args.js';
 
 export const DEMO_USAGE = `Usage: mcp-factory demo [options]
 
@@ -43,26 +43,23 @@ export interface DemoArgs {
 
 /** Parses `demo`'s argv. */
 export function parseDemoArgs(argv: readonly string[]): DemoArgs {
-  try {
-    const { values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      options: {
-        provider: { type: 'string', short: 'p' },
-        dir: { type: 'string' },
-        keep: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-    return {
-      provider: values.provider ?? 'rest',
-      dir: values.dir,
-      keep: values.keep === true,
-      help: values.help === true,
-    };
-  } catch (error) {
-    throw new CliError(`${(error as Error).message}. See "mcp-factory demo --help".`);
-  }
+  const { values } = parseStrict(
+    'demo',
+    argv,
+    {
+      provider: { type: 'string', short: 'p' },
+      dir: { type: 'string' },
+      keep: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    false,
+  );
+  return {
+    provider: values.provider ?? 'rest',
+    dir: values.dir,
+    keep: values.keep === true,
+    help: values.help === true,
+  };
 }
 
 /** One step of the demo. */
@@ -128,8 +125,41 @@ function startFakeUpstream(file: string, cwd: string): Promise<FakeAnnouncement 
   });
 }
 
-/** Runs the demo; never throws for a failed step (the report says which step failed). */
+/**
+ * Usage problems found before anything is created: a provider the `api` template does not offer,
+ * a `--dir` that is a file or a folder with something in it (the demo never writes over files).
+ */
+async function checkDemoArgs(args: DemoArgs, deps: DemoDeps): Promise<void> {
+  const template = await findTemplate('api', deps.templatesRoot);
+  const choices = Object.keys(template.options.find((option) => option.name === 'provider')?.choices ?? {});
+  if (!choices.includes(args.provider)) {
+    throw new CliError(
+      `demo: unknown provider ${JSON.stringify(args.provider)}; choose one of ${choices.join(', ')}. See "mcp-factory templates".`,
+    );
+  }
+  if (args.dir === undefined) return;
+  const dir = resolve(deps.io.cwd, args.dir);
+  let entries: string[];
+  try {
+    entries = await readdir(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    throw new CliError(
+      code === 'ENOTDIR'
+        ? `demo: --dir ${args.dir} is a file; give a new or empty folder.`
+        : `demo: cannot use --dir ${args.dir} (${code ?? (error as Error).message}).`,
+    );
+  }
+  if (entries.length > 0) throw new CliError(`demo: --dir ${args.dir} is not empty; give a new or empty folder.`);
+}
+
+/**
+ * Runs the demo; never throws for a failed step (the report says which step failed). Usage
+ * problems (an unknown provider, a `--dir` in use) are thrown as {@link CliError} before it starts.
+ */
 export async function runDemo(args: DemoArgs, deps: DemoDeps): Promise<DemoReport> {
+  await checkDemoArgs(args, deps);
   const started = performance.now();
   const steps: DemoStep[] = [];
   const progress = (text: string): void => deps.io.err(`${text}\n`);

@@ -109,6 +109,19 @@ describe('mcp-factory logs: arguments', () => {
     expect(() => parseSince('10 minutes', NOW)).toThrow(/an age \(30s, 10m, 2h, 1d\)/);
   });
 
+  it('refuses a --since no date can hold, or a day the calendar lacks, instead of matching nothing', () => {
+    expect(() => parseSince('99999999999d', NOW)).toThrow(/reaches back further than a date can/);
+    expect(() => parseSince('2026-02-30', NOW)).toThrow(/2026-02-30 is not a day of the calendar/);
+    expect(() => parseSince('2026-13-01T00:00Z', NOW)).toThrow(CliError);
+    expect(parseSince('2024-02-29', NOW).toISOString()).toBe('2024-02-29T00:00:00.000Z');
+  });
+
+  it('refuses a flag given twice', () => {
+    expect(() => parseLogsArgs(['--tool', 'a', '--tool', 'b'], NOW)).toThrow(
+      '--tool was given twice; give it once. See "mcp-factory logs --help".',
+    );
+  });
+
   it('formats a record on one line: time, name, status, duration, request id, error', () => {
     expect(
       formatRecord({

@@ -7,12 +7,12 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 
 import type { CorruptLine, JournalFilter, JournalRecord, RelayTarget } from '@mcp-factory/runtime';
 
 import { CliError } from '../errors.js';
 import { formatDuration } from '../table.js';
+import { parseStrict } from './strict-args.js';
 
 export const LOGS_USAGE = `Usage: mcp-factory logs [dir] [options]
 
@@ -58,39 +58,37 @@ const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
 /** `--since`: an ISO date-time, or an age such as `10m` counted back from `now`. */
 export function parseSince(text: string, now = Date.now()): Date {
+  const wanted = `--since wants an ISO time (2026-01-02T10:00:00Z) or an age (30s, 10m, 2h, 1d), got ${JSON.stringify(text)}.`;
   const age = AGE.exec(text.trim());
-  if (age !== null) return new Date(now - Number(age[1]) * UNIT_MS[age[2] as keyof typeof UNIT_MS]);
-  const time = /^\d{4}-\d{2}-\d{2}/.test(text.trim()) ? Date.parse(text.trim()) : Number.NaN;
-  if (Number.isNaN(time)) {
-    throw new CliError(
-      `--since wants an ISO time (2026-01-02T10:00:00Z) or an age (30s, 10m, 2h, 1d), got ${JSON.stringify(text)}.`,
-    );
+  if (age !== null) {
+    const since = new Date(now - Number(age[1]) * UNIT_MS[age[2] as keyof typeof UNIT_MS]);
+    // An age past what a Date holds (about 273 000 years) would filter out every record without a word.
+    if (Number.isNaN(since.getTime())) throw new CliError(`--since ${text} reaches back further than a date can.`);
+    return since;
+  }
+  const day = /^(\d{4})-(\d{2})-(\d{2})/.exec(text.trim());
+  const time = day === null ? Number.NaN : Date.parse(text.trim());
+  if (Number.isNaN(time) || day === null) throw new CliError(wanted);
+  // Date.parse rolls a day past the month's end over (2026-02-30 → March 2): refuse it instead.
+  const [, year, month, date] = day;
+  const calendar = new Date(Date.UTC(Number(year), Number(month) - 1, Number(date)));
+  if (calendar.getUTCMonth() !== Number(month) - 1 || calendar.getUTCDate() !== Number(date)) {
+    throw new CliError(`--since ${text}: ${year}-${month}-${date} is not a day of the calendar.`);
   }
   return new Date(time);
 }
 
 /** Parses `logs`'s argv. */
 export function parseLogsArgs(argv: readonly string[], now = Date.now()): LogsArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: true,
-      options: {
-        follow: { type: 'boolean', short: 'f' },
-        tool: { type: 'string' },
-        server: { type: 'string' },
-        since: { type: 'string' },
-        errors: { type: 'boolean' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new CliError(`${(error as Error).message}. See "mcp-factory logs --help".`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseStrict('logs', argv, {
+    follow: { type: 'boolean', short: 'f' },
+    tool: { type: 'string' },
+    server: { type: 'string' },
+    since: { type: 'string' },
+    errors: { type: 'boolean' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (positionals.length > 1) {
     throw new CliError(`logs takes one directory, got ${positionals.length}. See "mcp-factory logs --help".`);
   }

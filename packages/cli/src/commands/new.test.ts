@@ -32,6 +32,13 @@ describe('parseNewArgs', () => {
     });
   });
 
+  it('refuses an option given twice instead of keeping the last', () => {
+    expect(() => parseNewArgs(['x', '--template', 'api', '-t', 'everything'])).toThrow(
+      '--template was given twice; give it once. See "mcp-factory new --help".',
+    );
+    expect(parseNewArgs(['x', '--set', 'a=1', '--set', 'b=2']).answers).toEqual({ a: '1', b: '2' });
+  });
+
   it('leaves everything unset by default', () => {
     expect(parseNewArgs([])).toMatchObject({
       name: undefined,

@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { parseArgs } from 'node:util';
 import { relative, resolve } from 'node:path';
 
 import {
@@ -22,6 +21,7 @@ import {
 import { CliError } from '../errors.js';
 import type { Io } from '../io.js';
 import type { Prompter } from '../prompter.js';
+import { parseStrict } from './strict-args.js';
 
 export const NEW_USAGE = `Usage: mcp-factory new [name] [options]
 
@@ -54,28 +54,17 @@ export interface NewArgs {
 
 /** Parses `new`'s argv (after the command name). Throws `CliError` on bad usage. */
 export function parseNewArgs(argv: readonly string[]): NewArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        template: { type: 'string', short: 't' },
-        provider: { type: 'string', short: 'p' },
-        set: { type: 'string', multiple: true },
-        description: { type: 'string', short: 'd' },
-        dir: { type: 'string' },
-        force: { type: 'boolean' },
-        install: { type: 'boolean' },
-        yes: { type: 'boolean', short: 'y' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new CliError(`${(error as Error).message}. See "mcp-factory new --help".`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseStrict('new', argv, {
+    template: { type: 'string', short: 't' },
+    provider: { type: 'string', short: 'p' },
+    set: { type: 'string', multiple: true },
+    description: { type: 'string', short: 'd' },
+    dir: { type: 'string' },
+    force: { type: 'boolean' },
+    install: { type: 'boolean' },
+    yes: { type: 'boolean', short: 'y' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (positionals.length > 1) {
     throw new CliError(
       `Too many arguments (${positionals.join(' ')}): give one project name. See "mcp-factory new --help".`,

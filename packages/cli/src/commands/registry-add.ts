@@ -11,6 +11,9 @@ import { headerEnvName, validateName, type NewEntry } from '@mcp-factory/registr
 import { CliError } from '../errors.js';
 import { catalogOf, command, one } from './registry-shared.js';
 
+/** Query parameters that carry credentials (as the runtime's journal redaction counts them). */
+const SECRET_QUERY_KEY = /^(key|api[_-]?key|access[_-]?token|token|secret|password|sig|signature|auth|authorization)$/i;
+
 /** The `add` command. */
 export const add = command('add', {
   synopsis: 'add <name> (-- <command…> | --url <url>)',
@@ -39,10 +42,16 @@ Values are never stored, only names.
     if ((url === undefined) === (command.length === 0)) {
       throw new CliError('add: give either `-- <command> [args…]` or `--url <url>` (exactly one).');
     }
+    if (command.length > 0 && (command[0] ?? '').trim() === '')
+      throw new CliError('add: the command after `--` is empty; give the program to run, e.g. `-- node server.js`.');
     const envNames = [...(args.lists.get('env') ?? []), ...(args.lists.get('secret') ?? [])];
-    for (const variable of envNames) {
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable))
-        throw new CliError(`add: --env ${JSON.stringify(variable)} is not a variable name (values are never stored).`);
+    for (const flag of ['env', 'secret'] as const) {
+      for (const variable of args.lists.get(flag) ?? []) {
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable))
+          throw new CliError(
+            `add: --${flag} ${JSON.stringify(variable)} is not a variable name (values are never stored).`,
+          );
+      }
     }
     const secrets = new Set(args.lists.get('secret') ?? []);
     const config: NewEntry['config'] = envNames.map((variable) => ({
@@ -60,6 +69,16 @@ Values are never stored, only names.
       }
       if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
         throw new CliError('add: --url must be http(s).');
+      // The registry keeps names, never values: a credential in the URL would be stored, listed and exported.
+      if (parsed.username !== '' || parsed.password !== '')
+        throw new CliError(
+          'add: --url carries credentials (user:password@); the registry stores no secrets. Pass them in a header instead: --header Authorization=VAR.',
+        );
+      const secretParams = [...parsed.searchParams.keys()].filter((key) => SECRET_QUERY_KEY.test(key));
+      if (secretParams.length > 0)
+        throw new CliError(
+          `add: --url carries a credential in its query (${secretParams.join(', ')}); the registry stores no secrets. Pass it in a header instead: --header NAME=VAR.`,
+        );
       const headers = (args.lists.get('header') ?? []).map((spec) => {
         const [header = '', variable = headerEnvName(header)] = spec.split('=', 2);
         if (!/^[A-Za-z0-9-]+$/.test(header) || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) {

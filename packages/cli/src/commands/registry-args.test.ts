@@ -21,6 +21,13 @@ describe('parseArgs', () => {
     expect(() => parseArgs(['--nope'], {}, 'list')).toThrow(CliError);
     expect(() => parseArgs(['--port'], { values: ['port'] }, 'run')).toThrow(/--port needs a value/);
     expect(() => parseArgs(['--json=1'], { booleans: ['json'] }, 'list')).toThrow(/takes no value/);
+    expect(() => parseArgs(['--to', 'cursor', '--to=vscode'], { values: ['to'] }, 'export')).toThrow(
+      'export: --to was given twice; give it once.',
+    );
+    expect(parseArgs(['--arg', 'a=1', '--arg', 'b=2'], { lists: ['arg'] }, 'call').lists.get('arg')).toEqual([
+      'a=1',
+      'b=2',
+    ]);
   });
 });
 

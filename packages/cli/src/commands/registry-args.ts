@@ -65,6 +65,7 @@ export function parseArgs(args: readonly string[], spec: FlagSpec, command: stri
     const value = inline ?? args[++index];
     if (value === undefined) throw new CliError(`${command}: --${name} needs a value.`);
     if (isList) parsed.lists.set(name, [...(parsed.lists.get(name) ?? []), value]);
+    else if (parsed.values.has(name)) throw new CliError(`${command}: --${name} was given twice; give it once.`);
     else parsed.values.set(name, value);
   }
   return parsed;

@@ -72,6 +72,36 @@ describe('registry commands in process', () => {
     expect(await c.run('list', '--bogus')).toBe(2);
     expect(await c.run('info', 'Bad/Name')).toBe(2);
     expect(c.err()).toMatch(/invalid server name/);
+    expect(await c.run('add', 'x', '--', '')).toBe(2);
+    expect(c.err()).toMatch(/the command after `--` is empty/);
+    expect(await c.run('add', 'x', '--secret', '', '--', 'node')).toBe(2);
+    expect(c.err()).toMatch(/--secret "" is not a variable name/);
+  });
+
+  it('refuses credentials in an HTTP URL: the registry stores names, never values', async () => {
+    const c = cli();
+    expect(await c.run('add', 'x', '--url', 'http://user:pass@127.0.0.1:9/mcp')).toBe(2);
+    expect(c.err()).toMatch(/carries credentials \(user:password@\)/);
+    expect(await c.run('add', 'x', '--url', 'http://127.0.0.1:9/mcp?region=eu&Api_Key=abc')).toBe(2);
+    expect(c.err()).toMatch(/credential in its query \(Api_Key\)/);
+    expect(await c.run('list')).toBe(0);
+    expect(c.out()).toMatch(/No servers registered/);
+    expect(await c.run('add', 'x', '--url', 'http://127.0.0.1:9/mcp?region=eu')).toBe(0);
+  });
+
+  it('export refuses to overwrite a server of the same name with other settings, unless --replace', async () => {
+    const c = cli();
+    expect(await c.run('add', 'mine', '--', 'node', 'server.js')).toBe(0);
+    const file = join(dir, 'cursor.json');
+    const own = `{ "mcpServers": { "mine": { "command": "mine", "args": ["keep"] } } }\n`;
+    await writeFile(file, own);
+    expect(await c.run('export', 'mine', '--to', 'cursor', '--file', file)).toBe(1);
+    expect(c.err()).toMatch(/already has "mine" with other settings; pass --replace/);
+    expect(await readFile(file, 'utf8')).toBe(own);
+    expect(await c.run('export', 'mine', '--to', 'cursor', '--file', file, '--replace')).toBe(0);
+    expect(JSON.parse(await readFile(file, 'utf8')).mcpServers.mine.command).toBe('node');
+    // The same export again changes nothing and is no conflict.
+    expect(await c.run('export', 'mine', '--to', 'cursor', '--file', file)).toBe(0);
   });
 
   it('keeps a hand-added entry when discovery finds the same name elsewhere', async () => {

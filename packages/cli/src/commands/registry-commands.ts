@@ -193,13 +193,15 @@ const exportCommand = command('export', {
   summary: `write or print client config for servers (${EXPORT_FORMATS.join(', ')})`,
   usage: `Formats: claude-desktop, claude-code (.mcp.json), cursor (.cursor/mcp.json), vscode (.vscode/mcp.json),
 server-json (one server, MCP Registry schema). Without --file the configuration is printed; with
---file it is merged into the file (its comments and other servers are kept). Values of variables are
-never written: references (\${VAR}, \${env:VAR}, \${input:VAR}) or placeholders are.
+--file it is merged into the file (its comments and other servers are kept; a server it already has
+with other settings is refused unless --replace). Values of variables are never written: references
+(\${VAR}, \${env:VAR}, \${input:VAR}) or placeholders are.
 Options:
   --to <format>
   --file <path>
+  --replace     overwrite servers of the same name in --file
 `,
-  flags: { values: ['to', 'file'] },
+  flags: { values: ['to', 'file'], booleans: ['replace'] },
   async run(args, { io }) {
     const format = args.values.get('to');
     if (format === undefined || !(EXPORT_FORMATS as readonly string[]).includes(format)) {
@@ -216,7 +218,7 @@ Options:
       io.out(`${JSON.stringify(rendered.document, null, 2)}\n`);
     } else {
       const path = resolvePath(io.cwd, file);
-      await writeExport(rendered, path);
+      await writeExport(rendered, path, { replace: args.booleans.has('replace') });
       io.out(`Wrote ${entries.map((entry) => entry.name).join(', ')} to ${path} (${format}).\n`);
     }
     return 0;

@@ -56,11 +56,12 @@ Options:
   -h, --help                           this help
 `;
 
-function positiveNumber(flag: string, value: string | undefined): number {
+function positiveNumber(flag: string, value: string | undefined, max = Number.MAX_SAFE_INTEGER): number {
   const number = Number(value);
   if (value === undefined || value.trim() === '' || !Number.isFinite(number) || number <= 0) {
     throw new CliError(`${flag} needs a positive number, got ${value === undefined ? 'nothing' : `"${value}"`}.`);
   }
+  if (number > max) throw new CliError(`${flag} must be at most ${max}, got ${value}.`);
   return number;
 }
 
@@ -135,17 +136,17 @@ export function parseTestArgs(argv: readonly string[]): TestArgs {
         baseline = value();
         break;
       case '--timeout':
-        timeoutMs = positiveNumber('--timeout', value());
+        timeoutMs = positiveNumber('--timeout', value(), 3_600_000);
         break;
       case '--token-warn':
         tokenWarn = positiveNumber('--token-warn', value());
         break;
       case '--load':
-        loadN = positiveNumber('--load', value());
+        loadN = positiveNumber('--load', value(), 1_000_000);
         if (!Number.isInteger(loadN)) throw new CliError('--load needs a whole number of callers.');
         break;
       case '--duration':
-        duration = positiveNumber('--duration', value());
+        duration = positiveNumber('--duration', value(), 86_400);
         break;
       case '--tool':
         tool = value();

@@ -32,6 +32,12 @@ function context() {
 }
 
 describe('parseTestArgs', () => {
+  it('refuses a timeout, load or duration past its bound instead of passing it to a timer', () => {
+    expect(() => parseTestArgs(['--timeout', '1e20', 'x'])).toThrow('--timeout must be at most 3600000, got 1e20.');
+    expect(() => parseTestArgs(['--duration', '100000', 'x'])).toThrow('--duration must be at most 86400');
+    expect(parseTestArgs(['--timeout', '3600000', 'x']).timeoutMs).toBe(3_600_000);
+  });
+
   it('reads a command after --, a URL or a name', () => {
     expect(parseTestArgs(['--', 'node', 'server.js', '--flag']).subject).toEqual({
       kind: 'command',
@@ -126,6 +132,7 @@ describe('mcp-factory test', () => {
     const table = createTestCommands({
       run: async () => failing,
       writeFile: async (path, text) => void (written[path] = text),
+      pathKind: async (path) => (path === '/work/here' ? 'folder' : 'missing'),
     });
     const c = context();
     const code = await table.test!.run(
@@ -136,6 +143,25 @@ describe('mcp-factory test', () => {
     expect(Object.keys(written).sort()).toEqual(['/work/here/r.json', '/work/here/r.xml']);
     expect(JSON.parse(written['/work/here/r.json']!)).toMatchObject({ passed: false });
     expect(c.out()).toBe('');
+  });
+
+  it('refuses a report file it could not write before running anything', async () => {
+    let ran = false;
+    const table = createTestCommands({
+      run: async () => {
+        ran = true;
+        return REPORT;
+      },
+      pathKind: async (path) => (path === '/work/here' || path === '/work/here/out' ? 'folder' : 'missing'),
+    });
+    const c = context();
+    await expect(table.test!.run(['--reporter', 'json=no/such/r.json', '--', 'node', 's.js'], c.ctx)).rejects.toThrow(
+      '--reporter json: the folder /work/here/no/such does not exist',
+    );
+    await expect(table.test!.run(['--reporter', 'junit=out', '--', 'node', 's.js'], c.ctx)).rejects.toThrow(
+      '--reporter junit: /work/here/out is a folder; name a file.',
+    );
+    expect(ran).toBe(false);
   });
 
   it('resolves a name through the registry; an unknown name is a clear usage error', async () => {

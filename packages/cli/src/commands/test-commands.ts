@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 
 import {
   formatJson,
@@ -34,6 +34,8 @@ export interface TestCommandDeps {
   /** Runs the harness (default the real one). */
   run(target: Target, options: RunOptions): Promise<Report>;
   writeFile(path: string, text: string): Promise<void>;
+  /** What is at `path`: a report is written only into an existing folder, and never over one. */
+  pathKind(path: string): Promise<'file' | 'folder' | 'missing'>;
 }
 
 const DEFAULT_DEPS: TestCommandDeps = {
@@ -47,6 +49,13 @@ const DEFAULT_DEPS: TestCommandDeps = {
   },
   run: runHarness,
   writeFile: (path, text) => writeFile(path, text, 'utf8'),
+  pathKind: async (path) => {
+    try {
+      return (await stat(path)).isDirectory() ? 'folder' : 'file';
+    } catch {
+      return 'missing';
+    }
+  },
 };
 
 function render(report: Report, spec: ReporterSpec): string {
@@ -70,6 +79,10 @@ export function createTestCommands(overrides: Partial<TestCommandDeps> = {}): Co
         }
         const subject = args.subject;
         if (subject === undefined) throw new CliError(TEST_USAGE);
+        // A report that cannot be written is refused now, not after the whole run.
+        for (const spec of args.reporters) {
+          if (spec.file !== undefined) await checkReportPath(resolve(context.io.cwd, spec.file), spec.format, deps);
+        }
         let target: Target;
         if (subject.kind === 'name') target = await deps.resolveName(subject.name, context);
         else if (subject.kind === 'url') target = { kind: 'http', url: subject.url, headers: args.headers };
@@ -116,6 +129,16 @@ export function createTestCommands(overrides: Partial<TestCommandDeps> = {}): Co
       },
     },
   };
+}
+
+/** A usage error unless a report can be written at `path`: its folder exists and it is not a folder itself. */
+async function checkReportPath(path: string, format: string, deps: Pick<TestCommandDeps, 'pathKind'>): Promise<void> {
+  if ((await deps.pathKind(path)) === 'folder')
+    throw new CliError(`--reporter ${format}: ${path} is a folder; name a file.`);
+  if ((await deps.pathKind(dirname(path))) !== 'folder')
+    throw new CliError(
+      `--reporter ${format}: the folder ${dirname(path)} does not exist; create it or name another file.`,
+    );
 }
 
 /** Commands by name. */
