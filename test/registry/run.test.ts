@@ -79,6 +79,18 @@ describe('mcp-factory run', () => {
         body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }),
       });
       expect(foreign.status).toBe(403);
+      expect(((await foreign.json()) as { error: { message: string } }).error.message).toMatch(
+        /`mcp-factory run --http` answers loopback names only\.$/,
+      );
+      const post = (body: string, contentType = 'application/json') =>
+        fetch(url, { method: 'POST', headers: { 'content-type': contentType }, body });
+      const plainText = await post(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }), 'text/plain');
+      expect(plainText.status).toBe(415);
+      for (const body of ['[]', '"x"', '42']) {
+        const refused = await post(body);
+        expect(refused.status, body).toBe(400);
+        expect(((await refused.json()) as { error: { code: number } }).error.code, body).toBe(-32600);
+      }
       const malformed = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

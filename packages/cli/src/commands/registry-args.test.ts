@@ -31,6 +31,15 @@ describe('parseArgs', () => {
   });
 });
 
+describe('toolArguments: numbers', () => {
+  it('refuses a number too large for a double instead of sending null', () => {
+    expect(() => toolArguments(['a=1e999'], undefined, undefined)).toThrow(
+      'call: --arg a=1e999 is too large a number to send.',
+    );
+    expect(toolArguments(['a=1e300', 'b=-2.5'], undefined, undefined)).toEqual({ a: 1e300, b: -2.5 });
+  });
+});
+
 describe('toolArguments', () => {
   const schema = { type: 'object', properties: { text: { type: 'string' }, count: { type: 'integer' } } };
 

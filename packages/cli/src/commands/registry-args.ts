@@ -104,12 +104,17 @@ export function toolArguments(
       args[key] = raw;
       continue;
     }
+    let value: unknown;
     try {
       // Numbers, booleans, arrays and objects are written as JSON; anything else stays a string.
-      args[key] = JSON.parse(raw) as unknown;
+      value = JSON.parse(raw) as unknown;
     } catch {
-      args[key] = raw;
+      value = raw;
     }
+    // JSON numbers too large for a double (1e999) parse to Infinity and would be sent as null.
+    if (typeof value === 'number' && !Number.isFinite(value))
+      throw new CliError(`call: --arg ${key}=${raw} is too large a number to send.`);
+    args[key] = value;
   }
   return args;
 }

@@ -68,6 +68,10 @@ describe('registry commands in process', () => {
     expect(await c.run('export', 'x', '--to', 'emacs')).toBe(2);
     expect(c.err()).toMatch(/--to must be one of claude-desktop, claude-code, cursor, vscode, server-json/);
     expect(await c.run('run', 'x', '--port', '3000')).toBe(2);
+    for (const port of ['', '0x10', '1e3', '70000']) {
+      expect(await c.run('run', 'x', '--http', '--port', port)).toBe(2);
+      expect(c.err()).toMatch(/is not a port number/);
+    }
     expect(await c.run('discover', '--inspect', '--dry-run')).toBe(2);
     expect(await c.run('list', '--bogus')).toBe(2);
     expect(await c.run('info', 'Bad/Name')).toBe(2);

@@ -155,7 +155,7 @@ Options:
     const { io } = context;
     const portText = args.values.get('port');
     if (portText !== undefined && !args.booleans.has('http')) throw new CliError('run: --port needs --http.');
-    const port = portText === undefined ? 3000 : Number(portText);
+    const port = portText === undefined ? 3000 : /^\d{1,5}$/.test(portText) ? Number(portText) : Number.NaN;
     if (!Number.isInteger(port) || port < 0 || port > 65_535)
       throw new CliError(`run: --port ${JSON.stringify(portText)} is not a port number.`);
     const entry = await catalogOf(io).get(one(args, 'name', 'run'));

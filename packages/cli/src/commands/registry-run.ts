@@ -154,7 +154,9 @@ export async function runHttpBridge(target: StdioTarget, port: number, io: RunIo
       response.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json' });
       response.end(typeof body === 'string' ? body : JSON.stringify(body));
     };
-    const guard = checkHost(request.headers.host, allowed) ?? checkOrigin(request.headers.origin, allowed);
+    const hint = '`mcp-factory run --http` answers loopback names only';
+    const guard =
+      checkHost(request.headers.host, allowed, hint) ?? checkOrigin(request.headers.origin, allowed, undefined, hint);
     if (guard !== undefined) return refuse(403, rpcError(null, -32000, guard));
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (path !== '/mcp') return refuse(404, 'Not found: the MCP endpoint is /mcp\n');
@@ -162,6 +164,11 @@ export async function runHttpBridge(target: StdioTarget, port: number, io: RunIo
       response.writeHead(405, { allow: 'POST' });
       response.end();
       return;
+    }
+    const contentType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+    if (contentType !== 'application/json') {
+      request.resume();
+      return refuse(415, rpcError(null, -32000, 'Unsupported Media Type: send Content-Type: application/json.'));
     }
     const body = await readBody(request);
     if (body === undefined) return refuse(413, rpcError(null, -32600, 'request body too large'));
@@ -171,6 +178,10 @@ export async function runHttpBridge(target: StdioTarget, port: number, io: RunIo
     } catch {
       return refuse(400, rpcError(null, -32700, 'Parse error'));
     }
+    if (Array.isArray(parsed) && parsed.length === 0)
+      return refuse(400, rpcError(null, -32600, 'Invalid Request: an empty JSON-RPC batch.'));
+    if (!Array.isArray(parsed) && (parsed === null || typeof parsed !== 'object'))
+      return refuse(400, rpcError(null, -32600, 'Invalid Request: the body is not a JSON-RPC message.'));
     const messages = (Array.isArray(parsed) ? parsed : [parsed]) as JsonRpcMessage[];
     const answers = (await Promise.all(messages.map(forward))).filter((answer) => answer !== undefined);
     if (answers.length === 0) {

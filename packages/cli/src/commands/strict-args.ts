@@ -11,13 +11,19 @@ import { CliError } from '../errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
+/** What {@link parseStrict} returns: the option values typed by `O`, and the positionals. */
+export interface StrictArgs<O extends Options> {
+  values: ReturnType<typeof parseArgs<{ options: O; strict: true; allowPositionals: true }>>['values'];
+  positionals: string[];
+}
+
 /** Parses `argv` for `command` by `options`; see the module's doc. */
 export function parseStrict<O extends Options>(
   command: string,
   argv: readonly string[],
   options: O,
   allowPositionals = true,
-) {
+): StrictArgs<O> {
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], strict: true, allowPositionals, options, tokens: true });

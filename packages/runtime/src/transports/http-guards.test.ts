@@ -85,6 +85,12 @@ describe('checkHost', () => {
     expect(verdict).toContain('--allowed-hosts');
   });
 
+  test("ends with the front's own hint when it has one", () => {
+    expect(checkHost('evil.com', allowed, 'this front answers loopback names only')).toMatch(
+      /; this front answers loopback names only\.$/,
+    );
+  });
+
   test('refuses a missing or unparseable Host', () => {
     expect(checkHost(undefined, allowed)).toBe('Missing Host header.');
     expect(checkHost('', allowed)).toBe('Missing Host header.');

@@ -58,13 +58,20 @@ export function allowedHostnames(bindHost: string, extra: readonly string[] = []
 /** Result of a header check: `undefined` when allowed, else the reason to give the caller. */
 export type GuardVerdict = string | undefined;
 
-/** Checks the `Host` header against the allowed hostnames (a missing Host is refused). */
-export function checkHost(host: string | undefined, allowed: ReadonlySet<string>): GuardVerdict {
+/** How a generated server's operator allows more Host names (other fronts pass their own hint). */
+const HOST_HINT = 'add more with --allowed-hosts or MCP_ALLOWED_HOSTS';
+const ORIGIN_HINT = 'add more with --allowed-origins or MCP_ALLOWED_ORIGINS';
+
+/**
+ * Checks the `Host` header against the allowed hostnames (a missing Host is refused); `hint` ends
+ * the refusal and says how to allow more.
+ */
+export function checkHost(host: string | undefined, allowed: ReadonlySet<string>, hint = HOST_HINT): GuardVerdict {
   if (host === undefined || host === '') return 'Missing Host header.';
   const hostname = hostnameOfHostHeader(host);
   if (hostname === undefined) return `Invalid Host header: ${JSON.stringify(host.slice(0, 100))}.`;
   if (allowed.has(hostname)) return undefined;
-  return `Host "${hostname}" is not allowed (DNS-rebinding protection). Allowed: ${[...allowed].join(', ')}; add more with --allowed-hosts or MCP_ALLOWED_HOSTS.`;
+  return `Host "${hostname}" is not allowed (DNS-rebinding protection). Allowed: ${[...allowed].join(', ')}; ${hint}.`;
 }
 
 /**
@@ -77,6 +84,7 @@ export function checkOrigin(
   origin: string | undefined,
   allowed: ReadonlySet<string>,
   exact: ReadonlySet<string> = new Set(),
+  hint = ORIGIN_HINT,
 ): GuardVerdict {
   if (origin === undefined) return undefined;
   let parsed: URL;
@@ -88,7 +96,7 @@ export function checkOrigin(
   if (exact.has(parsed.origin)) return undefined;
   const web = parsed.protocol === 'http:' || parsed.protocol === 'https:';
   if (web && allowed.has(normalizeHostname(parsed.hostname))) return undefined;
-  return `Origin "${origin.slice(0, 100)}" is not allowed. Allowed origin hosts: ${[...allowed].join(', ')}; add more with --allowed-origins or MCP_ALLOWED_ORIGINS.`;
+  return `Origin "${origin.slice(0, 100)}" is not allowed. Allowed origin hosts: ${[...allowed].join(', ')}; ${hint}.`;
 }
 
 /**
