@@ -76,8 +76,18 @@ describe('gateway --expose all', () => {
     });
   });
 
-  it('answers an unknown namespaced tool with an error', async () => {
-    await expect(gw.client.callTool({ name: 'a__nope', arguments: {} })).rejects.toThrow(/a__nope/);
+  it('answers an unknown tool, prompt or resource as the SDK does: invalid params; resource not found (-32602 with the uri)', async () => {
+    for (const name of ['a__nope', '../evil__x']) {
+      await expect(gw.client.callTool({ name, arguments: {} })).rejects.toMatchObject({
+        code: -32602,
+        message: expect.stringContaining(`Tool ${name} not found`),
+      });
+    }
+    await expect(gw.client.getPrompt({ name: 'a__nope' })).rejects.toMatchObject({ code: -32602 });
+    await expect(gw.client.readResource({ uri: 'fixture://nowhere/x' })).rejects.toMatchObject({
+      code: -32602,
+      data: { uri: 'fixture://nowhere/x' },
+    });
   });
 
   it('follows a downstream list change and tells the client', async () => {

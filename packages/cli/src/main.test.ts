@@ -65,6 +65,14 @@ describe('mcp-factory', () => {
     expect(await harness().run()).toBe(2);
   });
 
+  it('templates takes no arguments but --help', async () => {
+    const h = harness();
+    expect(await h.run('templates', '--bogus')).toBe(2);
+    expect(h.err()).toMatch(/templates takes no arguments, got --bogus/);
+    expect(await h.run('templates', '--help')).toBe(0);
+    expect(h.out()).toMatch(/^Usage: mcp-factory templates\n/);
+  });
+
   it('rejects an unknown command with usage (exit 2)', async () => {
     const h = harness();
     expect(await h.run('frobnicate')).toBe(2);

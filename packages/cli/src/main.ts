@@ -88,6 +88,16 @@ export async function main(argv: readonly string[], deps: MainDeps): Promise<num
         return result.install === undefined || result.install.code === 0 ? 0 : 1;
       }
       case 'templates':
+        if (rest.length === 1 && (rest[0] === '--help' || rest[0] === '-h')) {
+          io.out(
+            'Usage: mcp-factory templates\n\nLists the templates, their versions and the choices of their options.\n',
+          );
+          return 0;
+        }
+        if (rest.length > 0)
+          throw new CliError(
+            `templates takes no arguments, got ${rest.join(' ')}. See "mcp-factory templates --help".`,
+          );
         io.out(describeTemplates(await runTemplates(templatesRoot)));
         return 0;
       case 'demo': {

@@ -74,6 +74,8 @@ describe('registry commands in process', () => {
     }
     expect(await c.run('discover', '--inspect', '--dry-run')).toBe(2);
     expect(await c.run('list', '--bogus')).toBe(2);
+    expect(await c.run('list', 'extra')).toBe(2);
+    expect(c.err()).toMatch(/list: unexpected argument "extra"/);
     expect(await c.run('info', 'Bad/Name')).toBe(2);
     expect(c.err()).toMatch(/invalid server name/);
     expect(await c.run('add', 'x', '--', '')).toBe(2);

@@ -31,6 +31,8 @@ const list = command('list', {
   usage: 'Options:\n  --json   print the entries as JSON\n',
   flags: { booleans: ['json'] },
   async run(args, { io }) {
+    if (args.positionals.length > 0)
+      throw new CliError(`list: unexpected argument ${JSON.stringify(args.positionals[0])}.`);
     const entries = await catalogOf(io).list();
     io.out(args.booleans.has('json') ? `${JSON.stringify(entries, null, 2)}\n` : formatList(entries));
     return 0;

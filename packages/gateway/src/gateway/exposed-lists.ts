@@ -14,11 +14,11 @@ import {
   type ToolDefinition,
 } from '@mcp-factory/runtime';
 import type { Prompt, Resource, ResourceTemplateType as ResourceTemplate, Tool } from '@modelcontextprotocol/client';
+import { ProtocolError, ProtocolErrorCode, ResourceNotFoundError } from '@modelcontextprotocol/server';
 
 import type { Gateway } from './gateway.js';
 import { callBounds, served } from './meta-tools.js';
 import { assignNames, type NameRequest } from './names.js';
-import { GatewayError, GatewayErrorCode } from './errors.js';
 
 type Exposed = 'all' | 'direct';
 
@@ -134,7 +134,8 @@ export function registerExposedLists(
       route = shared.tools.get(name);
     }
     if (route === undefined) {
-      throw new GatewayError(GatewayErrorCode.UnknownTool, `Tool ${name} not found`);
+      // What the SDK answers for a tool it does not have: invalid params, not an internal error.
+      throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Tool ${name} not found`);
     }
     const definition = toolDefinitionFor(gateway, name, route, definitionCache);
     const call = app.createCall({ definition, args: request.params.arguments, sdk: ctx, era: context.era });
@@ -169,7 +170,7 @@ export function registerExposedLists(
       await listResources();
       found = find();
     }
-    if (found === undefined) throw new GatewayError(GatewayErrorCode.UnknownTool, `Resource ${uri} not found`);
+    if (found === undefined) throw new ResourceNotFoundError(uri);
     return found;
   };
   sdk.setRequestHandler('resources/list', async () => ({ resources: (await listResources()).resources }));
@@ -217,7 +218,7 @@ export function registerExposedLists(
       route = shared.prompts.get(request.params.name);
     }
     if (route === undefined)
-      throw new GatewayError(GatewayErrorCode.UnknownTool, `Prompt ${request.params.name} not found`);
+      throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Prompt ${request.params.name} not found`);
     const found = route;
     return gateway
       .downstream(found.server)

@@ -6,6 +6,8 @@
  */
 import { open } from 'node:fs/promises';
 
+import { JournalError } from './errors.js';
+
 const NEWLINE = 0x0a;
 const EMPTY = Buffer.alloc(0);
 
@@ -75,9 +77,25 @@ export class LineSplitter {
   }
 }
 
-/** Reads the file at `path` from byte `offset` to its current end, in chunks. */
+/**
+ * Reads the file at `path` from byte `offset` to its current end, in chunks. A folder under a
+ * segment's name is a {@link JournalError} naming it.
+ */
 export async function* chunksFrom(path: string, offset: number, chunkSize = 64 * 1024): AsyncGenerator<Buffer> {
-  const handle = await open(path, 'r');
+  let handle;
+  try {
+    handle = await open(path, 'r');
+    if (!(await handle.stat()).isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
+  } catch (error) {
+    await handle?.close();
+    // Other failures keep their code: the follower tells a segment retention removed (ENOENT) by it.
+    if ((error as NodeJS.ErrnoException).code !== 'EISDIR') throw error;
+    throw new JournalError(
+      `${path} is a folder, not a journal segment; move it out of the journal directory.`,
+      'open_failed',
+      { cause: error },
+    );
+  }
   try {
     let position = offset;
     for (;;) {

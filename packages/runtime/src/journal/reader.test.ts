@@ -1,4 +1,4 @@
-import { utimes } from 'node:fs/promises';
+import { mkdir, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { afterEach, describe, expect, test } from 'vitest';
@@ -127,5 +127,15 @@ describe('reading a journal', () => {
     await expect(collect(readJournal(join(dir, 'missing')))).rejects.toThrow(JournalError);
     await expect(collect(readJournal(join(dir, 'missing')))).rejects.toMatchObject({ failure: 'not_found' });
     expect(await collect(readJournal(dir))).toEqual([]);
+  });
+
+  test('a folder under a segment name is an open_failed JournalError naming it, not a raw EISDIR', async () => {
+    const dir = await tempDir();
+    await mkdir(join(dir, 'journal-000002.jsonl'));
+    await expect(collect(readJournal(dir))).rejects.toMatchObject({
+      name: 'JournalError',
+      failure: 'open_failed',
+      message: `${join(dir, 'journal-000002.jsonl')} is a folder, not a journal segment; move it out of the journal directory.`,
+    });
   });
 });
