@@ -431,6 +431,23 @@ describe('the HTTP front, stateful', () => {
     expect(response.headers.allow).toBe('GET, POST, DELETE');
   });
 
+  test("a batch in a session is judged by the session's negotiated revision, not by the header", async () => {
+    await start();
+    const sessionId = await openSession();
+    const batch = JSON.stringify([
+      { jsonrpc: '2.0', id: 2, method: 'ping' },
+      { jsonrpc: '2.0', id: 3, method: 'ping' },
+    ]);
+    for (const header of [{}, { 'mcp-protocol-version': '2025-03-26' }]) {
+      const response = await raw(url, {
+        headers: { ...JSON_HEADERS, 'mcp-session-id': sessionId, ...header },
+        body: batch,
+      });
+      expect(response.status).toBe(400);
+      expect(rpcError(response).message).toContain('not accepted under protocol revision 2025-06-18');
+    }
+  });
+
   test('a request without a session that is not initialize gets 400', async () => {
     await start();
     const response = await raw(url, {

@@ -220,6 +220,8 @@ interface Session {
   lastSeen: number;
   /** Its requests whose responses are still open (calls running, SSE streams): it is not idle meanwhile. */
   open: number;
+  /** The protocol revision its initialize negotiated. */
+  readonly protocolVersion: () => string | undefined;
   /** Who opened it (when authentication is on): only they may use it. */
   readonly principal: string | undefined;
 }
@@ -324,7 +326,13 @@ export function createHttpListener(app: McpApp, options: ServeHttpOptions = {}):
       ...(eventStore === undefined ? {} : { eventStore }),
       ...(options.jsonResponse === true ? { enableJsonResponse: true } : {}),
       onsessioninitialized: (id) => {
-        sessions.set(id, { transport, lastSeen: Date.now(), open: 0, principal });
+        sessions.set(id, {
+          transport,
+          lastSeen: Date.now(),
+          open: 0,
+          principal,
+          protocolVersion: () => ('server' in server ? server.server : server).getNegotiatedProtocolVersion(),
+        });
       },
       onsessionclosed: (id) => {
         sessions.delete(id);
@@ -403,7 +411,10 @@ export function createHttpListener(app: McpApp, options: ServeHttpOptions = {}):
         return;
       }
       if (Array.isArray(body)) {
-        const version = headerValue(req, 'mcp-protocol-version');
+        // In a session the revision it negotiated decides, whatever the header says (or omits).
+        const sessionId = stateful ? headerValue(req, 'mcp-session-id') : undefined;
+        const negotiated = sessionId === undefined ? undefined : sessions.get(sessionId)?.protocolVersion();
+        const version = negotiated ?? headerValue(req, 'mcp-protocol-version');
         if (body.length === 0) {
           sendJsonRpcError(res, 400, -32600, 'Invalid Request: an empty JSON-RPC batch.');
           return;
