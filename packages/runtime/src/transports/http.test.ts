@@ -438,7 +438,7 @@ describe('the HTTP front, stateful', () => {
       { jsonrpc: '2.0', id: 2, method: 'ping' },
       { jsonrpc: '2.0', id: 3, method: 'ping' },
     ]);
-    for (const header of [{}, { 'mcp-protocol-version': '2025-03-26' }]) {
+    for (const header of [{}, { 'mcp-protocol-version': '2025-03-26' }] as Record<string, string>[]) {
       const response = await raw(url, {
         headers: { ...JSON_HEADERS, 'mcp-session-id': sessionId, ...header },
         body: batch,

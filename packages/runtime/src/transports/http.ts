@@ -19,6 +19,8 @@ import {
   createMcpHandler,
   isInitializeRequest,
   isLegacyRequest,
+  LATEST_PROTOCOL_VERSION,
+  SUPPORTED_PROTOCOL_VERSIONS,
   type AuthInfo,
   type EventStore,
 } from '@modelcontextprotocol/server';
@@ -172,6 +174,17 @@ function readBody(req: IncomingMessage, maxBytes: number, timeoutMs: number): Pr
   });
 }
 
+/**
+ * The revision the SDK settles on for an `initialize` request: the one asked for when it supports
+ * it, else its latest (the rule of its `_oninitialize`).
+ */
+function negotiatedVersion(initialize: unknown): string {
+  const requested = (initialize as { params?: { protocolVersion?: unknown } }).params?.protocolVersion;
+  return typeof requested === 'string' && SUPPORTED_PROTOCOL_VERSIONS.includes(requested)
+    ? requested
+    : LATEST_PROTOCOL_VERSION;
+}
+
 /** Whether `error` only says that the client closed its connection (mid-upload, say). */
 function clientWentAway(error: unknown, res: ServerResponse): boolean {
   const code = (error as { code?: unknown } | null)?.code;
@@ -221,7 +234,7 @@ interface Session {
   /** Its requests whose responses are still open (calls running, SSE streams): it is not idle meanwhile. */
   open: number;
   /** The protocol revision its initialize negotiated. */
-  readonly protocolVersion: () => string | undefined;
+  readonly protocolVersion: string;
   /** Who opened it (when authentication is on): only they may use it. */
   readonly principal: string | undefined;
 }
@@ -331,7 +344,7 @@ export function createHttpListener(app: McpApp, options: ServeHttpOptions = {}):
           lastSeen: Date.now(),
           open: 0,
           principal,
-          protocolVersion: () => ('server' in server ? server.server : server).getNegotiatedProtocolVersion(),
+          protocolVersion: negotiatedVersion(body),
         });
       },
       onsessionclosed: (id) => {
@@ -413,7 +426,7 @@ export function createHttpListener(app: McpApp, options: ServeHttpOptions = {}):
       if (Array.isArray(body)) {
         // In a session the revision it negotiated decides, whatever the header says (or omits).
         const sessionId = stateful ? headerValue(req, 'mcp-session-id') : undefined;
-        const negotiated = sessionId === undefined ? undefined : sessions.get(sessionId)?.protocolVersion();
+        const negotiated = sessionId === undefined ? undefined : sessions.get(sessionId)?.protocolVersion;
         const version = negotiated ?? headerValue(req, 'mcp-protocol-version');
         if (body.length === 0) {
           sendJsonRpcError(res, 400, -32600, 'Invalid Request: an empty JSON-RPC batch.');
