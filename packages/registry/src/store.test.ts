@@ -76,6 +76,33 @@ describe('RegistryStore', () => {
     }
   });
 
+  it('keeps fields it does not know, at the top and in entries, when it rewrites the file', async () => {
+    const file = join(dir, 'registry.json');
+    await writeFile(
+      file,
+      JSON.stringify({
+        version: 1,
+        futureField: { x: 1 },
+        servers: {
+          s1: {
+            name: 's1',
+            transports: stdio('node'),
+            origin: { source: 'manual' },
+            addedAt: '2026-01-01T00:00:00Z',
+            updatedAt: '2026-01-01T00:00:00Z',
+            customNote: 'mine',
+          },
+        },
+      }),
+    );
+    const catalog = new Catalog({ userStore: file, projectStore: join(dir, 'project.json') });
+    await catalog.add({ name: 'z', transports: stdio('node'), origin: { source: 'manual' } });
+    const written = JSON.parse(await readFile(file, 'utf8'));
+    expect(written.futureField).toEqual({ x: 1 });
+    expect(written.servers.s1.customNote).toBe('mine');
+    expect(Object.keys(written.servers).sort()).toEqual(['s1', 'z']);
+  });
+
   it('loses no entry when two processes add at the same time', async () => {
     const file = join(dir, 'registry.json');
     const dist = fileURLToPath(new URL('../dist/index.js', import.meta.url));

@@ -63,7 +63,25 @@ export function parseStore(text: string, file: string): StoreFile {
       );
     }
   }
-  return parsed.data;
+  return keepUnknownFields(parsed.data, value as Record<string, unknown>);
+}
+
+/**
+ * `parsed` with the fields of `raw` that the schema does not know put back, at the top and in each
+ * entry: a newer factory's fields, or a note a user added, survive this version rewriting the file.
+ * Entries replaced as a whole (`add --replace`) start afresh.
+ */
+function keepUnknownFields(parsed: StoreFile, raw: Record<string, unknown>): StoreFile {
+  const merge = <T extends object>(known: T, source: unknown): T => {
+    if (source === null || typeof source !== 'object' || Array.isArray(source)) return known;
+    const extra = Object.entries(source).filter(([key]) => !Object.hasOwn(known, key));
+    return extra.length === 0 ? known : { ...known, ...Object.fromEntries(extra) };
+  };
+  const rawServers = (raw.servers ?? {}) as Record<string, unknown>;
+  const servers = Object.fromEntries(
+    Object.entries(parsed.servers).map(([name, entry]) => [name, merge(entry, rawServers[name])]),
+  );
+  return merge({ ...parsed, servers }, raw);
 }
 
 /** A registry file: read it, or change it under a lock. */
