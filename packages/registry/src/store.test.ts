@@ -97,9 +97,12 @@ describe('RegistryStore', () => {
     );
     const catalog = new Catalog({ userStore: file, projectStore: join(dir, 'project.json') });
     await catalog.add({ name: 'z', transports: stdio('node'), origin: { source: 'manual' } });
-    const written = JSON.parse(await readFile(file, 'utf8'));
+    const written = JSON.parse(await readFile(file, 'utf8')) as {
+      futureField: unknown;
+      servers: Record<string, { customNote?: string }>;
+    };
     expect(written.futureField).toEqual({ x: 1 });
-    expect(written.servers.s1.customNote).toBe('mine');
+    expect(written.servers.s1?.customNote).toBe('mine');
     expect(Object.keys(written.servers).sort()).toEqual(['s1', 'z']);
   });
 
