@@ -160,6 +160,13 @@ describe('mcp-factory logs', () => {
     expect(h.err()).toBe('');
   });
 
+  it("takes a segment's own path as its folder", async () => {
+    await sampleJournal(join(cwd, 'journal'));
+    const h = harness();
+    expect(await h.run('logs', join('journal', 'journal-000001.jsonl'))).toBe(0);
+    expect(h.out().split('\n')).toHaveLength(4);
+  });
+
   it('finds the journal/ folder of a project directory, the working directory by default', async () => {
     await sampleJournal(join(cwd, 'journal'));
     const h = harness();

@@ -6,7 +6,7 @@
  * @module
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 
 import type { CorruptLine, JournalFilter, JournalRecord, RelayTarget } from '@mcp-factory/runtime';
 
@@ -116,6 +116,13 @@ async function isDirectory(path: string): Promise<boolean> {
   );
 }
 
+async function isFile(path: string): Promise<boolean> {
+  return stat(path).then(
+    (info) => info.isFile(),
+    () => false,
+  );
+}
+
 /** A bare server name (`weather`, `@acme/weather`), as opposed to a path. */
 const SERVER_NAME = /^(@[a-z0-9][a-z0-9._-]*\/)?[a-z0-9][a-z0-9._-]*$/i;
 
@@ -151,6 +158,9 @@ export async function resolveJournalDir(
     if (name !== undefined && SERVER_NAME.test(name)) candidates.push(defaultJournalDir(name, env));
   } else if (SERVER_NAME.test(given)) {
     candidates.push(defaultJournalDir(given, env));
+  } else if (/^journal-\d+\.jsonl$/.test(basename(path)) && (await isFile(path))) {
+    // A segment's own path: its folder is the journal.
+    candidates.push(dirname(path));
   } else {
     throw new JournalError(`No journal at ${path}: no such directory.`, 'not_found');
   }

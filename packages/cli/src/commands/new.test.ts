@@ -37,6 +37,9 @@ describe('parseNewArgs', () => {
       '--template was given twice; give it once. See "mcp-factory new --help".',
     );
     expect(parseNewArgs(['x', '--set', 'a=1', '--set', 'b=2']).answers).toEqual({ a: '1', b: '2' });
+    expect(() => parseNewArgs(['x', '--provider', 'rest', '--set', 'provider=openai'])).toThrow(
+      '--provider rest and --set provider=openai disagree; give one.',
+    );
   });
 
   it('leaves everything unset by default', () => {

@@ -78,7 +78,13 @@ export function parseNewArgs(argv: readonly string[]): NewArgs {
       throw new CliError(`--set expects option=value, got ${JSON.stringify(pair)}.`);
     answers[key] = pair.slice(separator + 1);
   }
-  if (values.provider !== undefined) answers.provider = values.provider;
+  if (values.provider !== undefined) {
+    if (answers.provider !== undefined && answers.provider !== values.provider)
+      throw new CliError(
+        `--provider ${values.provider} and --set provider=${answers.provider} disagree; give one. See "mcp-factory new --help".`,
+      );
+    answers.provider = values.provider;
+  }
   return {
     name: positionals[0],
     template: values.template,

@@ -76,6 +76,10 @@ describe('registry commands in process', () => {
     expect(await c.run('list', '--bogus')).toBe(2);
     expect(await c.run('list', 'extra')).toBe(2);
     expect(c.err()).toMatch(/list: unexpected argument "extra"/);
+    expect(await c.run('export', 'a', 'b', '--to', 'server-json')).toBe(2);
+    expect(c.err()).toMatch(/server-json describes one server; got 2/);
+    expect(await c.run('export', 'a', '--to', 'cursor', '--file', '')).toBe(2);
+    expect(c.err()).toMatch(/--file needs a path/);
     expect(await c.run('info', 'Bad/Name')).toBe(2);
     expect(c.err()).toMatch(/invalid server name/);
     expect(await c.run('add', 'x', '--', '')).toBe(2);

@@ -210,6 +210,9 @@ Options:
       throw new CliError(`export: --to must be one of ${EXPORT_FORMATS.join(', ')}.`);
     }
     if (args.positionals.length === 0) throw new CliError('export: name at least one server.');
+    if (format === 'server-json' && args.positionals.length > 1)
+      throw new CliError(`export: server-json describes one server; got ${args.positionals.length}.`);
+    if (args.values.get('file')?.trim() === '') throw new CliError('export: --file needs a path.');
     const catalog = catalogOf(io);
     const entries = [];
     for (const name of args.positionals) entries.push(await catalog.get(name));
