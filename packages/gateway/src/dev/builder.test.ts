@@ -52,6 +52,19 @@ describe('createBuilder', () => {
     await expect(createBuilder({ root, outDir: join(root, 'out') })).rejects.toMatchObject({ code: 'BAD_PROJECT' });
   });
 
+  it('says to run npm install when packages cannot be found in a project without node_modules', async () => {
+    await writeFile(join(root, 'src', 'index.ts'), "import { pad } from 'no-such-package-here';\nconsole.log(pad);\n");
+    const builder = await createBuilder({ root, outDir: join(root, 'out') });
+    try {
+      const failure = (await builder.build().catch((error: unknown) => error)) as DevError;
+      expect(failure.code).toBe('BUILD_FAILED');
+      expect(failure.message).toContain('Could not resolve "no-such-package-here"');
+      expect(failure.message).toContain(`${root} has no node_modules: run \`npm install\` there first.`);
+    } finally {
+      await builder.dispose();
+    }
+  });
+
   it('writes each build to a new numbered bundle and reports errors with their location', async () => {
     await writeFile(join(root, 'src', 'index.ts'), "import { answer } from './answer.js';\nconsole.log(answer);\n");
     await writeFile(join(root, 'src', 'answer.ts'), 'export const answer: number = 41;\n');

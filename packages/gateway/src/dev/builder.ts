@@ -97,10 +97,17 @@ export function formatBuildMessages(messages: readonly Message[]): string {
     .join('\n');
 }
 
-function buildError(error: unknown): DevError {
+function buildError(error: unknown, root: string): DevError {
   const errors = (error as { errors?: Message[] }).errors;
-  if (Array.isArray(errors) && errors.length > 0)
-    return new DevError('BUILD_FAILED', `build failed:\n${formatBuildMessages(errors)}`);
+  if (Array.isArray(errors) && errors.length > 0) {
+    // Packages that cannot be found in a project with no node_modules: its dependencies are not installed.
+    const unresolved = errors.some((message) => message.text.startsWith('Could not resolve'));
+    const hint =
+      unresolved && !existsSync(join(root, 'node_modules'))
+        ? `\n${root} has no node_modules: run \`npm install\` there first.`
+        : '';
+    return new DevError('BUILD_FAILED', `build failed:\n${formatBuildMessages(errors)}${hint}`);
+  }
   return new DevError('BUILD_FAILED', `build failed: ${error instanceof Error ? error.message : String(error)}`);
 }
 
@@ -168,7 +175,7 @@ export async function createBuilder(options: BuilderOptions): Promise<Builder> {
           ...(vendorFile === undefined ? {} : { vendor: vendorFile }),
         };
       } catch (error) {
-        throw buildError(error);
+        throw buildError(error, root);
       }
     },
     async discard(bundle) {

@@ -134,6 +134,9 @@ export function sendJsonRpcError(
   sendJson(res, status, { jsonrpc: '2.0', id, error: { code, message } }, headers);
 }
 
+/** Largest request body by default (`maxBodyBytes`). */
+const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+
 class BodyTooLargeError extends Error {}
 class BodyTimeoutError extends Error {}
 
@@ -248,7 +251,7 @@ type AdmittedRequest = IncomingMessage & { auth?: AuthInfo };
  */
 export function createHttpListener(app: McpApp, options: ServeHttpOptions = {}): HttpListener {
   const path = options.path ?? '/mcp';
-  const maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const bodyTimeoutMs = options.bodyTimeoutMs ?? 10_000;
   const hosts = allowedHostnames(options.host ?? '127.0.0.1', options.allowedHosts);
   // Origins allowed for CORS pass the Origin check too, as they are (scheme and port included).
@@ -547,6 +550,20 @@ export async function serveHttp(app: McpApp, options: ServeHttpOptions = {}): Pr
   }
   const server = createHttpServer(listener);
   server.keepAliveTimeout = 5_000;
+  // `Expect: 100-continue`: a body over the limit is refused before the client sends it (Node
+  // would answer 100 Continue first and then read it).
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > maxBodyBytes) {
+      sendJsonRpcError(res, 413, -32600, `Request body too large: at most ${maxBodyBytes} bytes.`, null, {
+        connection: 'close',
+      });
+      return;
+    }
+    res.writeContinue();
+    listener(req, res);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 3000, host, () => {
