@@ -75,8 +75,8 @@ HTTP hardening (each off unless set):
       --rate-limit-burst <n>     requests allowed at once (env MCP_RATE_LIMIT_BURST; default the rate's count)
       --max-concurrency <n>      most HTTP requests in flight, then 503 (env MCP_MAX_CONCURRENCY)
       --max-body-bytes <n>       largest HTTP request body, then 413 (env MCP_MAX_BODY_BYTES; default 4194304)
-      --body-timeout-ms <n>      most time a request body may take to arrive, then 408 (env
-                                 MCP_BODY_TIMEOUT_MS; default 10000)
+      --body-timeout-ms <n>      most time a request body may take to arrive, then 408
+                                 (env MCP_BODY_TIMEOUT_MS; default 10000)
       --cors-origins <a,b>       origins allowed to call from browsers (env MCP_CORS_ORIGINS; default none)
 
 HTTP memory: V8's old space may grow to (1 + n/100) times the live heap before a full collection,
