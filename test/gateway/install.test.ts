@@ -10,7 +10,7 @@ import type { StdioConnection } from '@mcp-factory/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { runCommand } from '../helpers/index.js';
-import { REPO, callJson, gatewayDir, matchRows, startGateway, tempDir, textOf } from './helpers.js';
+import { REPO, callJson, fixtureEntry, gatewayDir, matchRows, startGateway, tempDir, textOf } from './helpers.js';
 
 const TINY = join(REPO, 'test', 'gateway', 'fixtures', 'tiny-server');
 
@@ -78,6 +78,39 @@ describe('install_server', () => {
     const result = await gw.client.callTool({ name: 'install_server', arguments: { source } });
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(why);
+  });
+
+  it('refuses a git repository that brings an .npmrc (its settings can run commands), running nothing', async () => {
+    const hostile = await tempDir('hostile-repo');
+    await cp(TINY, hostile, { recursive: true });
+    const marker = join(hostile, 'ran');
+    await writeFile(join(hostile, 'evil.sh'), `#!/bin/sh\ntouch ${marker}\n`, { mode: 0o755 });
+    await writeFile(join(hostile, '.npmrc'), 'git=./evil.sh\n');
+    await run('git', ['init', '--quiet', '-b', 'main'], hostile);
+    await run('git', ['add', '.'], hostile);
+    await run('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '--quiet', '-m', 'x'], hostile);
+    const result = await gw.client.callTool({
+      name: 'install_server',
+      arguments: { source: pathToFileURL(hostile).href, name: 'hostile' },
+    });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/the repository has an \.npmrc, whose settings can run commands/);
+    await expect(readFile(marker)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('refuses the name of a server that is already there: an install never takes over a configured one', async () => {
+    const { dir: configured } = await gatewayDir({ relay: fixtureEntry('relay') });
+    const other = await startGateway(configured, []);
+    try {
+      const result = await other.client.callTool({
+        name: 'install_server',
+        arguments: { source: tarball, name: 'relay' },
+      });
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toMatch(/a server named "relay" already exists; pass another name/);
+    } finally {
+      await other.close();
+    }
   });
 
   it('refuses a server name that would escape the install folder', async () => {

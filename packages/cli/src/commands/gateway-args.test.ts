@@ -34,6 +34,10 @@ describe('gateway arguments', () => {
     [['--expose', 'some'], /--expose must be meta, all or direct/],
     [['--deny-tool', 'notool'], /tool patterns are server\/tool/],
     [['--idle-ms', 'soon'], /--idle-ms needs a whole number/],
+    [['--timeout-ms', '0'], /--timeout-ms must be between 1 and 2147483647 ms, got 0/],
+    [['--timeout-ms', '2147483648'], /--timeout-ms must be between 1 and 2147483647 ms/],
+    [['--idle-ms', '3000000000'], /--idle-ms must be between 0 and 2147483647 ms/],
+    [['--allow-server', ''], /--allow-server needs a server name or pattern/],
     [['--config'], /--config needs a value/],
     [['stray'], /unexpected argument "stray"/],
   ])('refuses %j as a usage error', (argv, message) => {

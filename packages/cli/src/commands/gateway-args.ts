@@ -53,9 +53,20 @@ export interface GatewayArgs {
   serveArgs: string[];
 }
 
-function integer(flag: string, text: string | undefined): number {
+/** Longest delay a Node timer takes (about 24.8 days); longer ones fire at once. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+function integer(flag: string, text: string | undefined, min: number): number {
   if (text === undefined || !/^\d+$/.test(text)) throw new CliError(`${flag} needs a whole number of milliseconds`);
-  return Number(text);
+  const value = Number(text);
+  if (value < min || value > MAX_TIMER_MS)
+    throw new CliError(`${flag} must be between ${min} and ${MAX_TIMER_MS} ms, got ${text}`);
+  return value;
+}
+
+function nonEmpty(flag: string, text: string): string {
+  if (text.trim() === '') throw new CliError(`${flag} needs a server name or pattern`);
+  return text;
 }
 
 /** Parses `gateway` arguments; throws `CliError` on bad usage. */
@@ -105,10 +116,10 @@ export function parseGatewayArgs(argv: readonly string[]): GatewayArgs {
         args.serveArgs.push('--transport', 'http');
         break;
       case '--allow-server':
-        args.allowServers.push(value());
+        args.allowServers.push(nonEmpty(flag, value()));
         break;
       case '--deny-server':
-        args.denyServers.push(value());
+        args.denyServers.push(nonEmpty(flag, value()));
         break;
       case '--allow-tool':
         args.allowTools.push(value());
@@ -117,10 +128,10 @@ export function parseGatewayArgs(argv: readonly string[]): GatewayArgs {
         args.denyTools.push(value());
         break;
       case '--idle-ms':
-        args.idleMs = integer(flag, value());
+        args.idleMs = integer(flag, value(), 0);
         break;
       case '--timeout-ms':
-        args.timeoutMs = integer(flag, value());
+        args.timeoutMs = integer(flag, value(), 1);
         break;
       case '--no-install':
         args.install = false;

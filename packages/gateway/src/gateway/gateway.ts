@@ -111,6 +111,8 @@ export interface Gateway {
   relaying<T>(context: ServerContext, work: () => Promise<T>): Promise<T>;
   /** Adds (or replaces) a server at run time (install_server). */
   addServer(spec: ServerSpec): void;
+  /** Whether a server of that name is configured or installed. */
+  hasServer(name: string): boolean;
   /** The compiled allow/deny lists. */
   readonly access: AccessPolicy;
   /** Records relayed calls (journal, metrics labelled by server and tool). */
@@ -321,7 +323,16 @@ export function createGateway(options: GatewayOptions): Gateway {
     expose,
     async init() {
       const installed = options.installDir === undefined ? [] : await installedServers(options.installDir);
-      const specs = [...(await options.source.list()), ...((await options.extraServers?.()) ?? []), ...installed];
+      const configured = [...(await options.source.list()), ...((await options.extraServers?.()) ?? [])];
+      // An installed server never takes the name of a configured one (nor the allow rules written for it).
+      const taken = new Set(configured.map((spec) => spec.name));
+      for (const spec of installed.filter((candidate) => taken.has(candidate.name))) {
+        app.logger.warn(
+          { server: spec.name },
+          `installed server "${spec.name}" is not loaded: ${options.source.description} configures a server of that name`,
+        );
+      }
+      const specs = [...configured, ...installed.filter((spec) => !taken.has(spec.name))];
       if (expose === 'direct' && specs.length !== 1) {
         throw new GatewayError(
           GatewayErrorCode.Usage,
@@ -402,6 +413,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       return [...known].flatMap(([server, tools]) => tools.map((tool) => ({ server, tool })));
     },
     addServer,
+    hasServer: (name) => downstreams.has(name),
     access,
     get recorder() {
       return (recorder ??= new CallRecorder(app.journal, app.metrics));

@@ -29,14 +29,29 @@ describe('install sources', () => {
     });
   });
 
-  it.each(['-g', '--registry=x', 'a b', 'x\u0000y', '../x', 'https://user:pw@host/x.git', 'https://host/file.tgz', ''])(
-    'refuses %j',
-    (source) => {
-      expect(() => classifySource(source, '/w')).toThrow(
-        expect.objectContaining({ code: GatewayErrorCode.SourceRefused }) as Error,
-      );
-    },
-  );
+  it.each([
+    '-g',
+    '--registry=x',
+    'a b',
+    'x\u0000y',
+    '../x',
+    'https://user:pw@host/x.git',
+    'https://host/file.tgz',
+    '',
+    'foo@--tag',
+    '../../../../etc/x.tgz',
+    'a.tgz/../../../x.tgz',
+    'git+ssh://-oProxyCommand=touch/a.git',
+    'git+https://-c/x.git',
+    'git+https://host/-upload-pack/x.git',
+    'git+https://host/o/r.git#--upload-pack=x',
+    'git+https://host/o/r.git?--config=x',
+    'git+https://host/o/r.git#;rm',
+  ])('refuses %j', (source) => {
+    expect(() => classifySource(source, '/w')).toThrow(
+      expect.objectContaining({ code: GatewayErrorCode.SourceRefused }) as Error,
+    );
+  });
 
   it('refuses names that would escape the install folder', () => {
     expect(() => classifySource('left-pad', '/w', '..')).toThrow(/server name/);

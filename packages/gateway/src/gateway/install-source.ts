@@ -18,7 +18,9 @@ export type InstallSource =
   | { readonly kind: 'tarball'; readonly path: string; readonly name: string }
   | { readonly kind: 'git'; readonly url: string; readonly name: string };
 
-const NPM_NAME = /^(?:@([a-z0-9][a-z0-9._~-]*)\/)?([a-z0-9][a-z0-9._~-]*)(?:@([A-Za-z0-9.^~<>=*|+-]+))?$/;
+// The version part may not start with '-': npm would read `foo@--tag` as a flag.
+const NPM_NAME =
+  /^(?:@([a-z0-9][a-z0-9._~-]*)\/)?([a-z0-9][a-z0-9._~-]*)(?:@([A-Za-z0-9.^~<>=*|+][A-Za-z0-9.^~<>=*|+-]*))?$/;
 
 function refuse(source: string, why: string): GatewayError {
   return new GatewayError(GatewayErrorCode.SourceRefused, `install_server refused ${JSON.stringify(source)}: ${why}`);
@@ -70,11 +72,25 @@ export function classifySource(source: string, cwd: string, name?: string): Inst
     }
     if (parsed.username !== '' || parsed.password !== '')
       throw refuse(source, 'credentials in the URL are not accepted');
+    // git reads a host or path that starts with '-' as an option (`-oProxyCommand=…`).
+    if (
+      parsed.hostname.startsWith('-') ||
+      decodeURIComponent(parsed.pathname)
+        .split('/')
+        .some((part) => part.startsWith('-'))
+    )
+      throw refuse(source, 'a host or path segment starting with "-" is not accepted');
+    if (parsed.search !== '' || parsed.hash !== '')
+      throw refuse(
+        source,
+        'a query or #fragment is not accepted; the default branch is cloned and pinned to its commit',
+      );
     const repo = basename(parsed.pathname.replace(/\/+$/, '')).replace(/\.git$/, '');
     return { kind: 'git', url, name: named(repo) };
   }
   if (/\.(tgz|tar\.gz)$/.test(trimmed)) {
     if (trimmed.includes('://')) throw refuse(source, 'remote tarballs are not accepted; use the package name');
+    if (trimmed.split(/[\\/]/).includes('..')) throw refuse(source, 'a tarball path may not contain ".."');
     const path = isAbsolute(trimmed) ? trimmed : resolve(cwd, trimmed);
     const file = basename(path).replace(/\.(tgz|tar\.gz)$/, '');
     // `npm pack` names files `<name>-<version>.tgz` (scoped: `<scope>-<name>-<version>.tgz`).

@@ -6,10 +6,11 @@
  */
 import { join } from 'node:path';
 
-import { defineTool, z, type ToolDefinition } from '@mcp-factory/runtime';
+import { defineTool, InvalidParamsError, z, type ToolDefinition } from '@mcp-factory/runtime';
 
 import type { Gateway } from './gateway.js';
 import { installServer, specOf } from './install.js';
+import { classifySource } from './install-source.js';
 import { guarded } from './meta-tools.js';
 
 /** `install_server(source, name?)` over `installDir`; logs go to `logDir`. */
@@ -23,6 +24,11 @@ export function installServerTool(gateway: Gateway, installDir: string, logDir: 
     }),
     timeoutMs: 300_000,
     async run({ source, name }) {
+      // A server already there keeps its name: an install must not take over what the user configured.
+      const wanted = name ?? (await guarded(async () => classifySource(source, process.cwd()).name));
+      if (gateway.hasServer(wanted)) {
+        throw new InvalidParamsError(`install_server: a server named "${wanted}" already exists; pass another name.`);
+      }
       const manifest = await guarded(() =>
         installServer(source, { installDir, logDir: join(logDir, 'install'), ...(name === undefined ? {} : { name }) }),
       );

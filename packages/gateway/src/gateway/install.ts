@@ -148,6 +148,14 @@ export async function installServer(source: string, options: InstallOptions): Pr
       });
       if (checkout.code !== 0) throw installFailed(source, 'git checkout', checkout);
       const pkg = await readPackage(repo);
+      // npm reads the project's own .npmrc, and settings such as `git=` or `script-shell` run
+      // commands even with --ignore-scripts: a repository that brings one is not installed.
+      if (existsSync(join(repo, '.npmrc'))) {
+        throw new GatewayError(
+          GatewayErrorCode.SourceRefused,
+          `install_server refused ${JSON.stringify(source)}: the repository has an .npmrc, whose settings can run commands during npm install; read it and install the server by hand`,
+        );
+      }
       if (Object.keys(pkg.dependencies ?? {}).length > 0) {
         const install = await runCommand(npm, ['install', '--omit=dev', ...NPM_FLAGS], { cwd: repo });
         if (install.code !== 0) throw installFailed(source, 'npm install', install);
