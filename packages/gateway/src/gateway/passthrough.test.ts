@@ -53,4 +53,49 @@ describe('StdioPassthrough', () => {
     expect(recorded[0]?.record.durationMs).toBeGreaterThanOrEqual(0);
     await passthrough.close();
   });
+
+  it("answers lines that are no JSON-RPC message itself, and keeps a server's stray prints off stdout", async () => {
+    const written: string[] = [];
+    const output = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        written.push(chunk.toString('utf8'));
+        done();
+      },
+    });
+    const sentDown: string[] = [];
+    const downstream = {
+      name: 'tiny',
+      state: 'running',
+      attach: () => undefined,
+      send: (text: string) => void sentDown.push(text),
+      close: () => Promise.resolve(),
+    } as unknown as RelayDownstream;
+    const recorder = { journaling: false, record: () => undefined } as unknown as CallRecorder;
+    const strays: string[] = [];
+    const input = new PassThrough();
+    const passthrough = new StdioPassthrough({
+      input,
+      output,
+      downstream,
+      access: compileAccessLists(),
+      recorder,
+      onStrayOutput: (line) => void strays.push(line),
+    });
+    passthrough.start();
+    input.write('garbage from client\n{"jsonrpc":"2.0","id":1,\n[]\n42\n');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sentDown).toEqual([]);
+    expect(written.map((line) => JSON.parse(line) as { id: unknown; error: { code: number } })).toEqual([
+      { jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error: the line is not valid JSON.' } },
+      { jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error: the line is not valid JSON.' } },
+      { jsonrpc: '2.0', id: null, error: { code: -32600, message: 'Invalid Request: an empty JSON-RPC batch.' } },
+      { jsonrpc: '2.0', id: null, error: { code: -32600, message: 'Invalid Request: not a JSON-RPC 2.0 message.' } },
+    ]);
+    written.length = 0;
+    const note = '{"jsonrpc":"2.0","method":"notifications/message","params":{"level":"info","data":"x"}}';
+    passthrough.fromServer(['hello I am garbage', note, 'GARBAGE LINE', `${note}\r`]);
+    expect(written.join('')).toBe(`${note}\n${note}\r\n`);
+    expect(strays).toEqual(['hello I am garbage', 'GARBAGE LINE']);
+    await passthrough.close();
+  });
 });

@@ -32,6 +32,8 @@ export interface StdioPassthroughOptions {
   readonly downstream: RelayDownstream;
   readonly access: AccessPolicy;
   readonly recorder: CallRecorder;
+  /** Told about server output that is no protocol message (kept off the client's stdout); default stderr. */
+  readonly onStrayOutput?: (line: string) => void;
 }
 
 /** A request in flight, as the relays track it. */
@@ -82,6 +84,16 @@ export function recordToolCall(
     ...(result === undefined ? {} : { result }),
     ...(error === undefined ? {} : { error }),
   });
+}
+
+/** A cheap test that a server line is JSON (an object or a batch), not a stray print. */
+function looksLikeJson(line: string): boolean {
+  const first = line.charCodeAt(0);
+  let end = line.length - 1;
+  while (end > 0 && (line.charCodeAt(end) === 0x20 || line.charCodeAt(end) === 0x0d || line.charCodeAt(end) === 0x09))
+    end--;
+  const last = line.charCodeAt(end);
+  return (first === 0x7b && last === 0x7d) || (first === 0x5b && last === 0x5d);
 }
 
 const LOG_LEVELS = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'];
@@ -158,17 +170,28 @@ export class StdioPassthrough implements RelayFront {
     this.#options.downstream.send(out);
   }
 
-  /** What to forward for one client line ('' when the gateway answered it itself). */
+  /**
+   * What to forward for one client line ('' when the gateway answered it itself). A line that is
+   * no JSON-RPC message at all is answered here, as the runtime's stdio transport would (-32700,
+   * -32600), and never reaches the server, which could choke on it.
+   */
   #route(line: string): string {
     let parsed: unknown;
     try {
       parsed = JSON.parse(line);
     } catch {
-      // Not JSON: the server answers it exactly as it would answer the client directly.
-      return `${line}\n`;
+      this.#toClient(errorLine(null, -32700, 'Parse error: the line is not valid JSON.'));
+      return '';
     }
-    if (Array.isArray(parsed)) return this.#routeBatch(parsed as unknown[]);
-    if (parsed === null || typeof parsed !== 'object') return `${line}\n`;
+    if (Array.isArray(parsed)) {
+      if (parsed.length > 0) return this.#routeBatch(parsed as unknown[]);
+      this.#toClient(errorLine(null, -32600, 'Invalid Request: an empty JSON-RPC batch.'));
+      return '';
+    }
+    if (parsed === null || typeof parsed !== 'object') {
+      this.#toClient(errorLine(null, -32600, 'Invalid Request: not a JSON-RPC 2.0 message.'));
+      return '';
+    }
     return this.#routeMessage(parsed as Message) ? `${line}\n` : '';
   }
 
@@ -265,6 +288,11 @@ export class StdioPassthrough implements RelayFront {
     const answered: [JsonRpcId, Pending, string, boolean][] = [];
     for (const line of lines) {
       if (line.length === 0) continue;
+      // Only protocol messages may reach the client's stdout: a server's stray print goes to stderr.
+      if (!looksLikeJson(line)) {
+        this.#stray(line);
+        continue;
+      }
       if (this.#pending.size === 0) {
         out += `${line}\n`;
         continue;
@@ -354,6 +382,14 @@ export class StdioPassthrough implements RelayFront {
 
   busy(): boolean {
     return this.#pending.size > 0;
+  }
+
+  #stray(line: string): void {
+    if (this.#options.onStrayOutput !== undefined) this.#options.onStrayOutput(line);
+    else
+      process.stderr.write(
+        `gateway: server "${this.#server}" wrote a line that is no protocol message to stdout (dropped): ${line.slice(0, 200)}\n`,
+      );
   }
 
   #toClient(text: string): void {
