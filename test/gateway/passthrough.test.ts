@@ -9,7 +9,16 @@ import { readJournal, relayTarget, type JournalRecord } from '@mcp-factory/runti
 import type { StdioConnection } from '@mcp-factory/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { callWithProgress, cancelAtServer, eventually, gatewayDir, REPO, startGateway, textOf } from './helpers.js';
+import {
+  callWithProgress,
+  cancelAtServer,
+  eventually,
+  gatewayDir,
+  relayMarks,
+  REPO,
+  startGateway,
+  textOf,
+} from './helpers.js';
 
 const RELAY = join(REPO, 'test', 'gateway', 'fixtures', 'relay-server.mjs');
 
@@ -123,5 +132,33 @@ describe('gateway --expose direct over stdio: idle stop', () => {
     expect(textOf(await gw.client.callTool({ name: 'echo', arguments: { text: 'still here' } }))).toBe(
       'echo: still here',
     );
+  });
+});
+
+describe('gateway --expose direct over stdio: request deadline', () => {
+  let gw: StdioConnection;
+  let cancelFile: string;
+  beforeAll(async () => {
+    const box = await gatewayDir({});
+    cancelFile = join(box.dir, 'cancelled.txt');
+    const { dir, config } = await gatewayDir({
+      relay: { command: process.execPath, args: [RELAY], env: { RELAY_CANCEL_FILE: cancelFile } },
+    });
+    gw = await startGateway(dir, ['--config', config, '--expose', 'direct', '--timeout-ms', '500']);
+  });
+  afterAll(async () => gw?.close());
+
+  it('answers a call past --timeout-ms with -32001 and cancels it at the server; the session goes on', async () => {
+    await expect(
+      gw.client.callTool({ name: 'wait_for_cancel', arguments: { marker: 'deadline' } }, { timeout: 20_000 }),
+    ).rejects.toMatchObject({
+      code: -32001,
+      message: expect.stringContaining('did not answer tools/call wait_for_cancel within 500 ms'),
+    });
+    await eventually(
+      async () => (await relayMarks(cancelFile)).includes('cancelled deadline'),
+      'cancellation at the server',
+    );
+    expect(textOf(await gw.client.callTool({ name: 'echo', arguments: { text: 'after' } }))).toBe('echo: after');
   });
 });

@@ -426,6 +426,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         ...(options.idleMs === undefined ? {} : { idleMs: options.idleMs }),
         ...(options.startTimeoutMs === undefined ? {} : { startTimeoutMs: options.startTimeoutMs }),
         ...(options.backoffMs === undefined ? {} : { backoffMs: options.backoffMs }),
+        ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
         onEvent: (event) => {
           app.logger[event.level === 'warning' ? 'warn' : event.level]({ server: event.server }, event.message);
           onEvent?.(event);

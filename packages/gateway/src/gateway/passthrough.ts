@@ -108,6 +108,7 @@ export class StdioPassthrough implements RelayFront {
   #buffered = '';
   #initParams: Record<string, unknown> | undefined;
   #initializedSeen = false;
+  #deadlineTimer: NodeJS.Timeout | undefined;
   #logLevel: string | undefined;
   readonly #subscriptions = new Set<string>();
   #closing: Promise<void> | undefined;
@@ -137,6 +138,7 @@ export class StdioPassthrough implements RelayFront {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       const input = this.#options.input as NodeJS.ReadableStream & { destroy?: () => void };
+      clearInterval(this.#deadlineTimer);
       input.pause();
       input.destroy?.();
       await this.#options.downstream.close();
@@ -231,6 +233,7 @@ export class StdioPassthrough implements RelayFront {
         }
         const args = this.#options.recorder.journaling ? params?.arguments : undefined;
         this.#pending.set(id, { method, started, tool, ...(args === undefined ? {} : { args }) });
+        this.#watchDeadlines();
         return true;
       }
       case 'initialize':
@@ -249,6 +252,7 @@ export class StdioPassthrough implements RelayFront {
         break;
     }
     this.#pending.set(id, { method, started });
+    this.#watchDeadlines();
     return true;
   }
 
@@ -382,6 +386,46 @@ export class StdioPassthrough implements RelayFront {
 
   busy(): boolean {
     return this.#pending.size > 0;
+  }
+
+  /**
+   * The downstream's request deadline (`--timeout-ms`): one sweep timer while requests are in
+   * flight, rather than a timer per request. A request past it is answered with -32001 and
+   * cancelled at the server.
+   */
+  #watchDeadlines(): void {
+    if (this.#deadlineTimer !== undefined) return;
+    const timeoutMs = this.#options.downstream.requestTimeoutMs;
+    this.#deadlineTimer = setInterval(
+      () => {
+        const cutoff = performance.now() - timeoutMs;
+        for (const [id, pending] of this.#pending) {
+          if (pending.started > cutoff) continue;
+          this.#pending.delete(id);
+          const message = `server "${this.#server}" did not answer ${pending.method}${pending.tool === undefined ? '' : ` ${pending.tool}`} within ${timeoutMs} ms`;
+          this.#toClient(errorLine(id, -32001, message, { server: this.#server }));
+          this.#options.downstream.send(
+            `${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason: message } })}\n`,
+          );
+          if (pending.method === 'tools/call')
+            this.#options.recorder.record({
+              server: this.#server,
+              tool: pending.tool ?? '',
+              requestId: String(id),
+              startedAt: Math.round(performance.timeOrigin + pending.started),
+              durationMs: performance.now() - pending.started,
+              status: 'error',
+              ...(pending.args === undefined ? {} : { args: pending.args }),
+              error: { code: 'TIMEOUT', message },
+            });
+        }
+        if (this.#pending.size === 0) {
+          clearInterval(this.#deadlineTimer);
+          this.#deadlineTimer = undefined;
+        }
+      },
+      Math.min(timeoutMs, 1000),
+    ).unref();
   }
 
   #stray(line: string): void {

@@ -54,6 +54,8 @@ export interface RelayDownstreamOptions {
   readonly maxCrashes?: number;
   /** Lifecycle events (crash, restart, idle stop) for logs and the client. */
   readonly onEvent?: (event: DownstreamEvent) => void;
+  /** Deadline of one client request relayed to it (the fronts enforce it). Default 30 000 ms. */
+  readonly requestTimeoutMs?: number;
 }
 
 /** Lifecycle state of a {@link RelayDownstream}. */
@@ -139,6 +141,11 @@ export class RelayDownstream {
 
   get name(): string {
     return this.spec.name;
+  }
+
+  /** See {@link RelayDownstreamOptions.requestTimeoutMs}. */
+  get requestTimeoutMs(): number {
+    return this.options.requestTimeoutMs ?? 30_000;
   }
 
   /** The per-server stderr log file. */
