@@ -38,6 +38,8 @@ describe('gateway arguments', () => {
     [['--timeout-ms', '2147483648'], /--timeout-ms must be between 1 and 2147483647 ms/],
     [['--idle-ms', '3000000000'], /--idle-ms must be between 0 and 2147483647 ms/],
     [['--allow-server', ''], /--allow-server needs a server name or pattern/],
+    [['--config', 'a.json', '--config=b.json'], /--config was given twice; give it once/],
+    [['--expose', 'all', '--factory'], /--factory .* needs --expose meta/],
     [['--config'], /--config needs a value/],
     [['stray'], /unexpected argument "stray"/],
   ])('refuses %j as a usage error', (argv, message) => {

@@ -85,10 +85,16 @@ export function parseGatewayArgs(argv: readonly string[]): GatewayArgs {
     factory: false,
     serveArgs: [],
   };
+  const once = new Set(['--config', '--expose', '--idle-ms', '--timeout-ms']);
+  const seen = new Set<string>();
   for (let index = 0; index < argv.length; index += 1) {
     const raw = argv[index] ?? '';
     const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
     const flag = eq === -1 ? raw : raw.slice(0, eq);
+    if (once.has(flag)) {
+      if (seen.has(flag)) throw new CliError(`${flag} was given twice; give it once`);
+      seen.add(flag);
+    }
     const value = (): string => {
       if (eq !== -1) return raw.slice(eq + 1);
       const next = argv[index + 1];
@@ -155,5 +161,7 @@ export function parseGatewayArgs(argv: readonly string[]): GatewayArgs {
   for (const pattern of [...args.allowTools, ...args.denyTools]) {
     if (!pattern.includes('/')) throw new CliError(`tool patterns are server/tool, got ${JSON.stringify(pattern)}`);
   }
+  if (args.factory && args.expose !== 'meta')
+    throw new CliError('--factory adds meta-tools (create_server, test_server): it needs --expose meta');
   return args;
 }

@@ -48,6 +48,8 @@ describe('client config files', () => {
     ['{"mcpServers": {"a": {"type": "sse", "url": "http://x/sse"}}}', /legacy SSE transport/],
     ['{"other": {}}', /expected an object with "mcpServers"/],
     ['{oops', /not valid JSON/],
+    ['{"mcpServers": {"a": {"url": "file:///etc/passwd"}}}', /must be http\(s\)/],
+    ['{"mcpServers": {"a": {"command": "x"}, "a": {"command": "y"}}}', /the key "a" appears twice/],
   ])('refuses %s with a clear error', (text, message) => {
     expect(() => parseClientConfig(text, 'f.json')).toThrow(message);
   });

@@ -45,11 +45,14 @@ export function specFromEntry(file: string, name: string, entry: unknown, base: 
   const url = record.url ?? record.serverUrl;
   if (typeof url === 'string') {
     if (record.type === 'sse') throw invalid(file, `server "${name}": the legacy SSE transport is not supported`);
+    let parsed: URL;
     try {
-      new URL(url);
+      parsed = new URL(url);
     } catch {
       throw invalid(file, `server "${name}": url ${JSON.stringify(url)} is not a valid URL`);
     }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+      throw invalid(file, `server "${name}": url ${JSON.stringify(url)} must be http(s) (Streamable HTTP)`);
     return { name, kind: 'http', url, headers: stringRecord(file, `${name}.headers`, record.headers) };
   }
   if (typeof record.command !== 'string' || record.command === '') {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type {
@@ -261,7 +261,11 @@ export class Downstream {
       deliverProgressBeforeResults(client);
     } catch (error) {
       this.releaseStderr();
-      this.lastError = messageOf(error);
+      // spawn reports a missing working folder as ENOENT of the command: say which one is missing.
+      const missingCwd =
+        spec.kind === 'stdio' && spec.cwd !== undefined && !existsSync(spec.cwd) ? spec.cwd : undefined;
+      this.lastError =
+        missingCwd === undefined ? messageOf(error) : `its working folder (cwd) ${missingCwd} does not exist`;
       this.state = 'stopped';
       await client.close().catch(() => undefined);
       if (marker !== undefined) await sweepMarked(marker);

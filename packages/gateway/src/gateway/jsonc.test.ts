@@ -15,7 +15,19 @@ describe('parseJsonc', () => {
     });
   });
 
-  it('throws on invalid JSON', () => {
-    expect(() => parseJsonc('{"a": }')).toThrow(SyntaxError);
+  it('throws on invalid JSON, naming the line', () => {
+    expect(() => parseJsonc('{\n"a": }')).toThrow(SyntaxError);
+    expect(() => parseJsonc('{\n"a": }')).toThrow(/at line 2/);
+  });
+
+  it('skips a byte-order mark', () => {
+    expect(parseJsonc('\uFEFF{"a": 1}')).toEqual({ a: 1 });
+  });
+
+  it('refuses a key given twice in one object, which would drop a server without a word', () => {
+    expect(() => parseJsonc('{"mcpServers": {\n"a": {"command": "x"},\n"a": {"command": "y"}}}')).toThrow(
+      'the key "a" appears twice in one object (line 3)',
+    );
+    expect(parseJsonc('{"a": {"x": 1}, "b": {"x": 2}}')).toEqual({ a: { x: 1 }, b: { x: 2 } });
   });
 });
