@@ -7,23 +7,30 @@ import type { CallRecorder } from './call-record.js';
 import { StdioPassthrough } from './passthrough.js';
 import type { RelayDownstream } from './relay-downstream.js';
 
+/** The client's output and a downstream that keeps what it is sent. */
+function fakeEnds() {
+  const written: string[] = [];
+  const output = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      written.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  const sentDown: string[] = [];
+  const downstream = {
+    name: 'tiny',
+    state: 'running',
+    requestTimeoutMs: 30_000,
+    attach: () => undefined,
+    send: (text: string) => void sentDown.push(text),
+    close: () => Promise.resolve(),
+  } as unknown as RelayDownstream;
+  return { written, output, sentDown, downstream };
+}
+
 describe('StdioPassthrough', () => {
   it("writes a call's answer to the client before recording the call", async () => {
-    const written: string[] = [];
-    const output = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        written.push(chunk.toString('utf8'));
-        done();
-      },
-    });
-    const sentDown: string[] = [];
-    const downstream = {
-      name: 'tiny',
-      state: 'running',
-      attach: () => undefined,
-      send: (text: string) => void sentDown.push(text),
-      close: () => Promise.resolve(),
-    } as unknown as RelayDownstream;
+    const { written, output, sentDown, downstream } = fakeEnds();
     const recorded: { record: Record<string, unknown>; writtenBefore: string }[] = [];
     const recorder = {
       journaling: true,
@@ -55,21 +62,7 @@ describe('StdioPassthrough', () => {
   });
 
   it("answers lines that are no JSON-RPC message itself, and keeps a server's stray prints off stdout", async () => {
-    const written: string[] = [];
-    const output = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        written.push(chunk.toString('utf8'));
-        done();
-      },
-    });
-    const sentDown: string[] = [];
-    const downstream = {
-      name: 'tiny',
-      state: 'running',
-      attach: () => undefined,
-      send: (text: string) => void sentDown.push(text),
-      close: () => Promise.resolve(),
-    } as unknown as RelayDownstream;
+    const { written, output, sentDown, downstream } = fakeEnds();
     const recorder = { journaling: false, record: () => undefined } as unknown as CallRecorder;
     const strays: string[] = [];
     const input = new PassThrough();

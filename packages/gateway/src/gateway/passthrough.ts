@@ -262,17 +262,7 @@ export class StdioPassthrough implements RelayFront {
     const pending = this.#pending.get(requestId);
     if (pending === undefined) return;
     this.#pending.delete(requestId);
-    if (pending.method === 'tools/call')
-      this.#options.recorder.record({
-        server: this.#server,
-        tool: pending.tool ?? '',
-        requestId: String(requestId),
-        startedAt: Math.round(performance.timeOrigin + pending.started),
-        durationMs: performance.now() - pending.started,
-        status: 'error',
-        ...(pending.args === undefined ? {} : { args: pending.args }),
-        error: { code: 'CANCELLED', message: 'cancelled by the client' },
-      });
+    this.#recordFailed(requestId, pending, 'CANCELLED', 'cancelled by the client');
   }
 
   /** The server is given up on: every request just routed gets an error at once. */
@@ -356,17 +346,7 @@ export class StdioPassthrough implements RelayFront {
         server: this.#server,
       }),
     );
-    if (pending.method === 'tools/call')
-      this.#options.recorder.record({
-        server: this.#server,
-        tool: pending.tool ?? '',
-        requestId: String(id),
-        startedAt: Math.round(performance.timeOrigin + pending.started),
-        durationMs: performance.now() - pending.started,
-        status: 'error',
-        ...(pending.args === undefined ? {} : { args: pending.args }),
-        error: { code: 'UNAVAILABLE', message },
-      });
+    this.#recordFailed(id, pending, 'UNAVAILABLE', message);
   }
 
   replay(restart: boolean): Promise<void> | undefined {
@@ -407,17 +387,7 @@ export class StdioPassthrough implements RelayFront {
           this.#options.downstream.send(
             `${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason: message } })}\n`,
           );
-          if (pending.method === 'tools/call')
-            this.#options.recorder.record({
-              server: this.#server,
-              tool: pending.tool ?? '',
-              requestId: String(id),
-              startedAt: Math.round(performance.timeOrigin + pending.started),
-              durationMs: performance.now() - pending.started,
-              status: 'error',
-              ...(pending.args === undefined ? {} : { args: pending.args }),
-              error: { code: 'TIMEOUT', message },
-            });
+          this.#recordFailed(id, pending, 'TIMEOUT', message);
         }
         if (this.#pending.size === 0) {
           clearInterval(this.#deadlineTimer);
@@ -426,6 +396,21 @@ export class StdioPassthrough implements RelayFront {
       },
       Math.min(timeoutMs, 1000),
     ).unref();
+  }
+
+  /** Journals and counts a `tools/call` that ended without the server's answer. */
+  #recordFailed(id: JsonRpcId, pending: Pending, code: string, message: string): void {
+    if (pending.method !== 'tools/call') return;
+    this.#options.recorder.record({
+      server: this.#server,
+      tool: pending.tool ?? '',
+      requestId: String(id),
+      startedAt: Math.round(performance.timeOrigin + pending.started),
+      durationMs: performance.now() - pending.started,
+      status: 'error',
+      ...(pending.args === undefined ? {} : { args: pending.args }),
+      error: { code, message },
+    });
   }
 
   #stray(line: string): void {
