@@ -276,6 +276,18 @@ export class Downstream {
         { cause: error },
       );
     }
+    if (this.stopping) {
+      // stop() came while it was starting (unload_server during a load): it does not stay up.
+      await client.close().catch(() => undefined);
+      if (marker !== undefined) await sweepMarked(marker);
+      this.releaseStderr();
+      this.state = 'stopped';
+      throw new GatewayError(
+        GatewayErrorCode.Unavailable,
+        `server "${this.name}" was stopped while it was starting`,
+        this.name,
+      );
+    }
     this.client = client;
     this.marker = marker;
     this.state = 'running';
