@@ -53,6 +53,20 @@ describe('Downstream', () => {
     await downstream.stop();
   });
 
+  it('a connect after a stop that overtook a start (reload_server during a load) starts it anew', async () => {
+    const downstream = new Downstream(
+      { name: 'slow', kind: 'stdio', command: process.execPath, args: ['-e', SLOW_SERVER], env: {} },
+      { logDir, idleMs: 0 },
+    );
+    const loading = downstream.connect();
+    await downstream.stop();
+    const reloaded = downstream.connect();
+    await expect(loading).rejects.toMatchObject({ code: GatewayErrorCode.Unavailable });
+    await reloaded;
+    expect(downstream.state).toBe('running');
+    await downstream.stop();
+  });
+
   it('names a missing working folder instead of blaming the command (spawn says ENOENT for both)', async () => {
     const missing = join(logDir, 'no-such-folder');
     const downstream = new Downstream(

@@ -159,10 +159,25 @@ export class Downstream {
       );
     }
     if (this.backoffWait !== undefined) await this.bounded(this.backoffWait, bounds, 'restart');
-    this.connecting ??= this.start().finally(() => {
-      this.connecting = undefined;
-    });
-    return this.bounded(this.connecting, { ...bounds, timeoutMs: bounds.timeoutMs ?? this.startTimeoutMs }, 'start');
+    const previous = this.connecting;
+    let connecting: Promise<Client>;
+    if (previous !== undefined && !this.stopping) connecting = previous;
+    else {
+      // A start that a stop overtook ends stopped: a later connect (reload_server) starts anew after it.
+      const begun =
+        previous === undefined
+          ? this.start()
+          : previous.then(
+              () => this.start(),
+              () => this.start(),
+            );
+      const attempt: Promise<Client> = begun.finally(() => {
+        if (this.connecting === attempt) this.connecting = undefined;
+      });
+      this.connecting = attempt;
+      connecting = attempt;
+    }
+    return this.bounded(connecting, { ...bounds, timeoutMs: bounds.timeoutMs ?? this.startTimeoutMs }, 'start');
   }
 
   private async bounded<T>(promise: Promise<T>, bounds: RequestBounds, what: string): Promise<T> {
