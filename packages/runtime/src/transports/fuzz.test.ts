@@ -152,7 +152,7 @@ describe('stdio', () => {
 
   test('2000 fuzzed frames: every one answered as JSON-RPC says, nothing else on stdout, still serving', async () => {
     const lines = fc.sample(frame, { numRuns: 2000, seed: 20261122 }).map(render);
-    // Oversized lines: answered with -32600 and skipped, the next line still works.
+    // Oversized lines: answered with -32600 to the id their first bytes name, and skipped; the next line still works.
     for (let index = 0; index < 5; index += 1)
       lines.splice(
         index * 300,
@@ -160,7 +160,9 @@ describe('stdio', () => {
         `{"jsonrpc":"2.0","id":"big${index}","method":"ping","params":{"x":"${'y'.repeat(MAX_MESSAGE_BYTES)}"}}`,
       );
     const expected = lines.map((line) =>
-      line.length > MAX_MESSAGE_BYTES ? ({ kind: 'error', code: -32600, id: null } as const) : expectedOverStdio(line),
+      line.length > MAX_MESSAGE_BYTES
+        ? ({ kind: 'error', code: -32600, id: (JSON.parse(line) as { id: string }).id } as const)
+        : expectedOverStdio(line),
     );
     const before = server.messages().length;
     const counts = { none: 0, answer: 0, errorWithId: 0, errorNull: 0 };

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { defineTool } from '../define.js';
 import { createLogger } from '../logger.js';
 import { createServer } from '../server.js';
-import { JsonRpcStdioTransport, BATCH_REVISIONS, type StdioTransportOptions } from './stdio-transport.js';
+import { JsonRpcStdioTransport, BATCH_REVISIONS, sniffId, type StdioTransportOptions } from './stdio-transport.js';
 import { serveStdio, type StdioHandle } from './stdio.js';
 
 type Json = Record<string, unknown>;
@@ -189,7 +189,7 @@ describe('bad input is answered, not dropped', () => {
     server.input.write(`\n${JSON.stringify(ping(4))}\n`);
     expect(await server.lines.next()).toEqual({
       jsonrpc: '2.0',
-      id: null,
+      id: 99,
       error: {
         code: -32600,
         message: 'Message too large: a JSON-RPC message may be at most 1024 bytes; it was discarded.',
@@ -197,6 +197,28 @@ describe('bad input is answered, not dropped', () => {
     });
     expect(await server.lines.next()).toEqual({ jsonrpc: '2.0', id: 4, result: {} });
     expect(server.lines.buffered).toBe(0);
+  });
+
+  test('an oversized line in one chunk is answered to its id too', async () => {
+    const server = serve({ maxMessageBytes: 1024 });
+    server.input.write(
+      `${JSON.stringify({ jsonrpc: '2.0', id: 'big-1', method: 'ping', params: { pad: 'x'.repeat(5000) } })}\n`,
+    );
+    expect(await server.lines.next()).toMatchObject({ id: 'big-1', error: { code: -32600 } });
+  });
+});
+
+describe('sniffId', () => {
+  test.each([
+    ['{"jsonrpc":"2.0","id":7,"method":"x","params":{"pad":"', 7],
+    ['{"jsonrpc":"2.0","method":"x","id":"a\\"b","params":{', 'a"b'],
+    ['{"params":{"id":5,"pad":"x"},"id":9', 9],
+    ['{"method":"id","params":{"id":5', null],
+    ['{"jsonrpc":"2.0","id":1.5,', null],
+    ['{"jsonrpc":"2.0","method":"x","params":{"pad":"xxxx', null],
+    ['[{"id":3', null],
+  ])('%s → %j', (head, id) => {
+    expect(sniffId(head)).toEqual(id);
   });
 });
 

@@ -24,6 +24,47 @@ import { plainRequest } from './_plain-request.js';
 /** Protocol revisions whose JSON-RPC layer allowed batches. */
 export const BATCH_REVISIONS: ReadonlySet<string> = new Set(['2024-10-07', '2024-11-05', '2025-03-26']);
 
+/** How much of an oversized message is kept to find its id. */
+const SNIFF_BYTES = 4096;
+
+/**
+ * The top-level `id` of a JSON-RPC message from its first bytes (a string or an integer), or null
+ * when they do not show one. A scan of keys at depth one, skipping strings and nested values.
+ */
+export function sniffId(head: string): string | number | null {
+  let depth = 0;
+  let index = 0;
+  const readString = (): string | undefined => {
+    const start = index;
+    index += 1;
+    while (index < head.length && head[index] !== '"') index += head[index] === '\\' ? 2 : 1;
+    if (index >= head.length) return undefined;
+    index += 1;
+    try {
+      return JSON.parse(head.slice(start, index)) as string;
+    } catch {
+      return undefined;
+    }
+  };
+  while (index < head.length) {
+    const char = head[index];
+    if (char === '"') {
+      const key = readString();
+      if (key === undefined) return null;
+      if (depth !== 1 || key !== 'id') continue;
+      const rest = /^\s*:\s*(-?\d{1,15}(?![\d.eE])|")/.exec(head.slice(index));
+      if (rest === null) continue;
+      if (rest[1] !== '"') return Number(rest[1]);
+      index += rest[0].length - 1;
+      return readString() ?? null;
+    }
+    if (char === '{' || char === '[') depth += 1;
+    else if (char === '}' || char === ']') depth -= 1;
+    index += 1;
+  }
+  return null;
+}
+
 /** Options of {@link JsonRpcStdioTransport}. */
 export interface StdioTransportOptions {
   /** Longest accepted line in bytes; longer lines are answered with -32600 and skipped. Default 4 MiB. */
@@ -182,7 +223,7 @@ export class JsonRpcStdioTransport implements Transport {
       let line: string | undefined;
       if (this.#chunks.length === 0 && !this.#discarding) {
         // The common case, a whole line inside one chunk: decode it in place, no copies.
-        if (newline - start > this.#maxBytes) this.#tooLarge();
+        if (newline - start > this.#maxBytes) this.#tooLarge(data.subarray(start, start + SNIFF_BYTES));
         else line = data.toString('utf8', start, newline);
       } else {
         this.#append(data.subarray(start, newline));
@@ -199,20 +240,22 @@ export class JsonRpcStdioTransport implements Transport {
   #append(part: Buffer): void {
     if (this.#discarding || part.length === 0) return;
     if (this.#bufferedBytes + part.length > this.#maxBytes) {
+      const head = Buffer.concat([...this.#chunks, part]).subarray(0, SNIFF_BYTES);
       this.#chunks = [];
       this.#bufferedBytes = 0;
       this.#discarding = true;
-      this.#tooLarge();
+      this.#tooLarge(head);
       return;
     }
     this.#chunks.push(part);
     this.#bufferedBytes += part.length;
   }
 
-  #tooLarge(): void {
+  /** Answers a discarded oversized message, to its request's id when its first bytes name one. */
+  #tooLarge(head: Buffer): void {
     void this.#writeValue(
       errorBody(
-        null,
+        sniffId(head.toString('utf8')),
         -32600,
         `Message too large: a JSON-RPC message may be at most ${this.#maxBytes} bytes; it was discarded.`,
       ),
