@@ -137,7 +137,14 @@ describe('gateway --expose meta', () => {
     expect(textOf(unknown)).toMatch(/no server "nope" is configured \(servers: alpha, beta, denied\)/);
     const badTool = await gw.client.callTool({ name: 'call_tool', arguments: { server: 'alpha', tool: 'nope' } });
     expect(badTool.isError).toBe(true);
-    expect(textOf(badTool)).toMatch(/nope/);
+    expect(textOf(badTool)).toMatch(/nope/); // A name past the limit is refused as such, not echoed back in full.
+    const long = await gw.client.callTool({
+      name: 'call_tool',
+      arguments: { server: 'x'.repeat(10_000), tool: 'echo' },
+    });
+    expect(long.isError).toBe(true);
+    expect(textOf(long)).toMatch(/server/);
+    expect(textOf(long).length).toBeLessThan(1000);
   });
 
   it("captures each downstream's stderr in its own log file", async () => {

@@ -81,7 +81,8 @@ export function callBounds(ctx: CallContext): RequestBounds {
 export function metaTools(gateway: Gateway, options: GatewayOptions, logDir: string): ToolDefinition[] {
   const budget = (options.requestTimeoutMs ?? 30_000) + 5_000;
   // Schemas stay small on purpose: every token here is paid by every conversation (see the bench).
-  const serverName = z.string().min(1).describe('Server name');
+  // Names are at most 64 characters (servers and tools alike); a longer one is refused, not echoed back in full.
+  const serverName = z.string().min(1).max(64).describe('Server name');
   const tools: ToolDefinition[] = [
     defineTool({
       name: 'search_tools',
@@ -103,7 +104,7 @@ export function metaTools(gateway: Gateway, options: GatewayOptions, logDir: str
       description: 'Call a tool found with search_tools.',
       input: z.object({
         server: serverName,
-        tool: z.string().min(1),
+        tool: z.string().min(1).max(128),
         arguments: z.record(z.string(), z.unknown()).optional(),
       }),
       timeoutMs: budget,
