@@ -85,6 +85,16 @@ describe('StdioPassthrough', () => {
       { jsonrpc: '2.0', id: null, error: { code: -32600, message: 'Invalid Request: not a JSON-RPC 2.0 message.' } },
     ]);
     written.length = 0;
+    // A second request under an id still in flight is refused; the first goes on.
+    const ping = '{"jsonrpc":"2.0","id":5,"method":"ping"}';
+    input.write(`${ping}\n${ping}\n`);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sentDown).toEqual([`${ping}\n`]);
+    expect(JSON.parse(written[0] ?? '{}')).toMatchObject({
+      id: 5,
+      error: { code: -32600, message: 'Invalid Request: request id 5 is already in flight.' },
+    });
+    written.length = 0;
     const note = '{"jsonrpc":"2.0","method":"notifications/message","params":{"level":"info","data":"x"}}';
     passthrough.fromServer(['hello I am garbage', note, 'GARBAGE LINE', `${note}\r`]);
     expect(written.join('')).toBe(`${note}\n${note}\r\n`);

@@ -215,6 +215,11 @@ export class StdioPassthrough implements RelayFront {
       return true;
     }
     if (typeof id !== 'string' && typeof id !== 'number') return true;
+    // Ids identify requests in flight: a second one under the same id would take the first's answer.
+    if (this.#pending.has(id)) {
+      this.#toClient(errorLine(id, -32600, `Invalid Request: request id ${JSON.stringify(id)} is already in flight.`));
+      return false;
+    }
     const params = message.params;
     const started = performance.now();
     switch (method) {
