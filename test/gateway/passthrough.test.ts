@@ -144,7 +144,7 @@ describe('gateway --expose direct over stdio: request deadline', () => {
     const { dir, config } = await gatewayDir({
       relay: { command: process.execPath, args: [RELAY], env: { RELAY_CANCEL_FILE: cancelFile } },
     });
-    gw = await startGateway(dir, ['--config', config, '--expose', 'direct', '--timeout-ms', '500']);
+    gw = await startGateway(dir, ['--config', config, '--expose', 'direct', '--timeout-ms', '1500']);
   });
   afterAll(async () => gw?.close());
 
@@ -153,7 +153,7 @@ describe('gateway --expose direct over stdio: request deadline', () => {
       gw.client.callTool({ name: 'wait_for_cancel', arguments: { marker: 'deadline' } }, { timeout: 20_000 }),
     ).rejects.toMatchObject({
       code: -32001,
-      message: expect.stringContaining('did not answer tools/call wait_for_cancel within 500 ms'),
+      message: expect.stringContaining('did not answer tools/call wait_for_cancel within 1500 ms'),
     });
     await eventually(
       async () => (await relayMarks(cancelFile)).includes('cancelled deadline'),

@@ -56,7 +56,7 @@ Options:
   -h, --help                     show this help
   -v, --version                  print the version
 
-HTTP hardening (each off unless set):
+HTTP hardening (each off unless set, but the two body limits):
       --auth-tokens-file <path>  bearer tokens, one per line as token or token:scope1 scope2, # comments
                                  (env MCP_AUTH_TOKENS_FILE; or env MCP_AUTH_TOKENS=token[:scopes],...;
                                  never on the command line). A token without scopes gets every scope.

@@ -77,6 +77,7 @@ const ROOT_EXPORTS = [
   'allowedHostnames',
   'batchAllowed',
   'checkHost',
+  'isSecretQueryKey',
   'checkOrigin',
   'completable',
   'composePolicies',

@@ -68,6 +68,7 @@ export {
   batchAllowed,
   LOOPBACK_HOSTNAMES,
 } from './transports/http-guards.js';
+export { isSecretQueryKey } from './secret-query.js';
 export { InMemoryEventStore } from './transports/event-store.js';
 export { deliverProgressBeforeResults, type ConnectedProtocol } from './progress-order.js';
 export { ResourceUpdates, type ResourceUpdateListener } from './subscriptions.js';

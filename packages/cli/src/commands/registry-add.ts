@@ -7,12 +7,10 @@
 import { resolve as resolvePath } from 'node:path';
 
 import { headerEnvName, validateName, type NewEntry } from '@mcp-factory/registry';
+import { isSecretQueryKey } from '@mcp-factory/runtime';
 
 import { CliError } from '../errors.js';
 import { catalogOf, command, one } from './registry-shared.js';
-
-/** Query parameters that carry credentials (as the runtime's journal redaction counts them). */
-const SECRET_QUERY_KEY = /^(key|api[_-]?key|access[_-]?token|token|secret|password|sig|signature|auth|authorization)$/i;
 
 /** The `add` command. */
 export const add = command('add', {
@@ -74,7 +72,7 @@ Values are never stored, only names.
         throw new CliError(
           'add: --url carries credentials (user:password@); the registry stores no secrets. Pass them in a header instead: --header Authorization=VAR.',
         );
-      const secretParams = [...parsed.searchParams.keys()].filter((key) => SECRET_QUERY_KEY.test(key));
+      const secretParams = [...parsed.searchParams.keys()].filter((key) => isSecretQueryKey(key));
       if (secretParams.length > 0)
         throw new CliError(
           `add: --url carries a credential in its query (${secretParams.join(', ')}); the registry stores no secrets. Pass it in a header instead: --header NAME=VAR.`,

@@ -1,7 +1,7 @@
 /**
  * `node:util`'s `parseArgs` as the commands built on it use it: strict, its errors turned into
- * usage errors that point at the command's help, and an option that takes one value refused when
- * given twice (the parser would keep the last one without a word).
+ * usage errors that point at the command's help, and an option that is not `multiple` refused when
+ * given twice (the parser would keep the last value without a word).
  *
  * @module
  */

@@ -61,8 +61,11 @@ describe('Downstream', () => {
     const loading = downstream.connect();
     await downstream.stop();
     const reloaded = downstream.connect();
+    // A call arriving meanwhile shares that start: one server, not two.
+    const alongside = downstream.connect();
     await expect(loading).rejects.toMatchObject({ code: GatewayErrorCode.Unavailable });
-    await reloaded;
+    const [first, second] = await Promise.all([reloaded, alongside]);
+    expect(second).toBe(first);
     expect(downstream.state).toBe('running');
     await downstream.stop();
   });

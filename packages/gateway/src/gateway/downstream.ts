@@ -111,6 +111,10 @@ export class Downstream {
   /** The environment marker of the running stdio server's tree (see ../dev/tree-marker.ts). */
   private marker: TreeMarker | undefined;
   private connecting: Promise<Client> | undefined;
+  /** Counts stops: a start that a stop overtook does not stay up (see `start`). */
+  private stopGeneration = 0;
+  /** The {@link stopGeneration} `connecting` was begun in. */
+  private connectingGeneration = 0;
   private catalog: DownstreamCatalog | undefined;
   private catalogLoading: Promise<DownstreamCatalog> | undefined;
   private inflight = 0;
@@ -161,9 +165,10 @@ export class Downstream {
     if (this.backoffWait !== undefined) await this.bounded(this.backoffWait, bounds, 'restart');
     const previous = this.connecting;
     let connecting: Promise<Client>;
-    if (previous !== undefined && !this.stopping) connecting = previous;
+    if (previous !== undefined && this.connectingGeneration === this.stopGeneration) connecting = previous;
     else {
-      // A start that a stop overtook ends stopped: a later connect (reload_server) starts anew after it.
+      // A start that a stop overtook ends stopped: the next connect (reload_server) starts anew after
+      // it, and every connect until the next stop shares that one start.
       const begun =
         previous === undefined
           ? this.start()
@@ -175,6 +180,7 @@ export class Downstream {
         if (this.connecting === attempt) this.connecting = undefined;
       });
       this.connecting = attempt;
+      this.connectingGeneration = this.stopGeneration;
       connecting = attempt;
     }
     return this.bounded(connecting, { ...bounds, timeoutMs: bounds.timeoutMs ?? this.startTimeoutMs }, 'start');
@@ -210,6 +216,7 @@ export class Downstream {
   }
 
   private async start(): Promise<Client> {
+    const generation = this.stopGeneration;
     this.state = 'starting';
     this.stopping = false;
     // The SDK client loads on the first connect: a gateway over many lazy servers starts without it.
@@ -291,7 +298,7 @@ export class Downstream {
         { cause: error },
       );
     }
-    if (this.stopping) {
+    if (this.stopGeneration !== generation) {
       // stop() came while it was starting (unload_server during a load): it does not stay up.
       await client.close().catch(() => undefined);
       if (marker !== undefined) await sweepMarked(marker);
@@ -524,6 +531,7 @@ export class Downstream {
 
   /** Stops the server (an intentional stop, not a crash). */
   async stop(): Promise<void> {
+    this.stopGeneration += 1;
     this.stopping = true;
     clearTimeout(this.idleTimer);
     clearTimeout(this.backoffTimer);

@@ -47,6 +47,7 @@ describe('install sources', () => {
     'git+https://host/o/r.git#--upload-pack=x',
     'git+https://host/o/r.git?--config=x',
     'git+https://host/o/r.git#;rm',
+    'git+https://host/o/%E0%A4%A.git',
   ])('refuses %j', (source) => {
     expect(() => classifySource(source, '/w')).toThrow(
       expect.objectContaining({ code: GatewayErrorCode.SourceRefused }) as Error,

@@ -73,12 +73,13 @@ export function classifySource(source: string, cwd: string, name?: string): Inst
     if (parsed.username !== '' || parsed.password !== '')
       throw refuse(source, 'credentials in the URL are not accepted');
     // git reads a host or path that starts with '-' as an option (`-oProxyCommand=…`).
-    if (
-      parsed.hostname.startsWith('-') ||
-      decodeURIComponent(parsed.pathname)
-        .split('/')
-        .some((part) => part.startsWith('-'))
-    )
+    let path: string;
+    try {
+      path = decodeURIComponent(parsed.pathname);
+    } catch {
+      throw refuse(source, 'its path has a malformed %-escape');
+    }
+    if (parsed.hostname.startsWith('-') || path.split('/').some((part) => part.startsWith('-')))
       throw refuse(source, 'a host or path segment starting with "-" is not accepted');
     if (parsed.search !== '' || parsed.hash !== '')
       throw refuse(

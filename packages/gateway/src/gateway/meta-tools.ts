@@ -81,7 +81,7 @@ export function callBounds(ctx: CallContext): RequestBounds {
 export function metaTools(gateway: Gateway, options: GatewayOptions, logDir: string): ToolDefinition[] {
   const budget = (options.requestTimeoutMs ?? 30_000) + 5_000;
   // Schemas stay small on purpose: every token here is paid by every conversation (see the bench).
-  // Names are at most 64 characters (servers and tools alike); a longer one is refused, not echoed back in full.
+  // Server names are at most 64 characters and tool names 128: a longer one is refused, not echoed back in full.
   const serverName = z.string().min(1).max(64).describe('Server name');
   const tools: ToolDefinition[] = [
     defineTool({

@@ -8,7 +8,7 @@ import { StdioPassthrough } from './passthrough.js';
 import type { RelayDownstream } from './relay-downstream.js';
 
 /** The client's output and a downstream that keeps what it is sent. */
-function fakeEnds() {
+function fakeEnds(requestTimeoutMs = 30_000) {
   const written: string[] = [];
   const output = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -19,8 +19,9 @@ function fakeEnds() {
   const sentDown: string[] = [];
   const downstream = {
     name: 'tiny',
-    state: 'running',
-    requestTimeoutMs: 30_000,
+    state: 'ready',
+    readySince: 0,
+    requestTimeoutMs,
     attach: () => undefined,
     send: (text: string) => void sentDown.push(text),
     close: () => Promise.resolve(),
@@ -99,6 +100,28 @@ describe('StdioPassthrough', () => {
     passthrough.fromServer(['hello I am garbage', note, 'GARBAGE LINE', `${note}\r`]);
     expect(written.join('')).toBe(`${note}\n${note}\r\n`);
     expect(strays).toEqual(['hello I am garbage', 'GARBAGE LINE']);
+    await passthrough.close();
+  });
+
+  it('answers a request past the deadline with -32001, cancels it downstream and drops its late answer', async () => {
+    const { written, output, sentDown, downstream } = fakeEnds(50);
+    const recorder = { journaling: false, record: () => undefined } as unknown as CallRecorder;
+    const input = new PassThrough();
+    const passthrough = new StdioPassthrough({ input, output, downstream, access: compileAccessLists(), recorder });
+    passthrough.start();
+    const call = { jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: 'slow', arguments: {} } };
+    input.write(`${JSON.stringify(call)}\n`);
+    const deadline = Date.now() + 5000;
+    while (written.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(JSON.parse(written[0] ?? '{}')).toMatchObject({ id: 9, error: { code: -32001 } });
+    expect(sentDown.at(-1)).toContain('"method":"notifications/cancelled"');
+    // The same id again is still refused: the server may yet answer the first one.
+    input.write(`${JSON.stringify(call)}\n`);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(JSON.parse(written[1] ?? '{}')).toMatchObject({ id: 9, error: { code: -32600 } });
+    // Its late answer does not reach the client: it already has one for that id.
+    passthrough.fromServer(['{"jsonrpc":"2.0","id":9,"result":{"content":[]}}']);
+    expect(written).toHaveLength(2);
     await passthrough.close();
   });
 });

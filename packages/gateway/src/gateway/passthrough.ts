@@ -109,6 +109,8 @@ export class StdioPassthrough implements RelayFront {
   #initParams: Record<string, unknown> | undefined;
   #initializedSeen = false;
   #deadlineTimer: NodeJS.Timeout | undefined;
+  /** Requests answered with a timeout, until when their late answer is still expected. */
+  readonly #timedOut = new Map<JsonRpcId, number>();
   #logLevel: string | undefined;
   readonly #subscriptions = new Set<string>();
   #closing: Promise<void> | undefined;
@@ -216,7 +218,7 @@ export class StdioPassthrough implements RelayFront {
     }
     if (typeof id !== 'string' && typeof id !== 'number') return true;
     // Ids identify requests in flight: a second one under the same id would take the first's answer.
-    if (this.#pending.has(id)) {
+    if (this.#pending.has(id) || this.#timedOut.has(id)) {
       this.#toClient(errorLine(id, -32600, `Invalid Request: request id ${JSON.stringify(id)} is already in flight.`));
       return false;
     }
@@ -292,11 +294,12 @@ export class StdioPassthrough implements RelayFront {
         this.#stray(line);
         continue;
       }
-      if (this.#pending.size === 0) {
+      if (this.#pending.size === 0 && this.#timedOut.size === 0) {
         out += `${line}\n`;
         continue;
       }
       const frame = peekServerFrame(line);
+      if (frame.kind === 'response' && this.#timedOut.delete(frame.id)) continue;
       if (frame.kind === 'response') {
         const pending = this.#pending.get(frame.id);
         if (pending !== undefined) {
@@ -380,13 +383,21 @@ export class StdioPassthrough implements RelayFront {
    */
   #watchDeadlines(): void {
     if (this.#deadlineTimer !== undefined) return;
-    const timeoutMs = this.#options.downstream.requestTimeoutMs;
+    const downstream = this.#options.downstream;
+    const timeoutMs = downstream.requestTimeoutMs;
     this.#deadlineTimer = setInterval(
       () => {
-        const cutoff = performance.now() - timeoutMs;
+        const now = performance.now();
+        for (const [id, expires] of this.#timedOut) if (expires < now) this.#timedOut.delete(id);
+        // Time spent while the server starts or restarts does not count (that has its own deadline).
+        if (downstream.state !== 'ready') return;
+        const cutoff = now - timeoutMs;
         for (const [id, pending] of this.#pending) {
-          if (pending.started > cutoff) continue;
+          // initialize may not be cancelled (the protocol says so); the start deadline covers it.
+          if (pending.method === 'initialize' || Math.max(pending.started, downstream.readySince) > cutoff) continue;
           this.#pending.delete(id);
+          // Its late answer, should it come, is dropped: the client already has this one.
+          this.#timedOut.set(id, now + timeoutMs);
           const message = `server "${this.#server}" did not answer ${pending.method}${pending.tool === undefined ? '' : ` ${pending.tool}`} within ${timeoutMs} ms`;
           this.#toClient(errorLine(id, -32001, message, { server: this.#server }));
           this.#options.downstream.send(
@@ -394,7 +405,7 @@ export class StdioPassthrough implements RelayFront {
           );
           this.#recordFailed(id, pending, 'TIMEOUT', message);
         }
-        if (this.#pending.size === 0) {
+        if (this.#pending.size === 0 && this.#timedOut.size === 0) {
           clearInterval(this.#deadlineTimer);
           this.#deadlineTimer = undefined;
         }

@@ -131,6 +131,7 @@ export class RelayDownstream {
   #activity = 0;
   #seenActivity = -1;
   #readyAt = 0;
+  #readySince = 0;
   #stopping = false;
   #closed = false;
 
@@ -141,6 +142,11 @@ export class RelayDownstream {
 
   get name(): string {
     return this.spec.name;
+  }
+
+  /** `performance.now()` when it last became ready: time spent starting does not count against a request. */
+  get readySince(): number {
+    return this.#readySince;
   }
 
   /** See {@link RelayDownstreamOptions.requestTimeoutMs}. */
@@ -275,6 +281,7 @@ export class RelayDownstream {
   #ready(): void {
     this.state = 'ready';
     this.#readyAt = Date.now();
+    this.#readySince = performance.now();
     const queued = this.#queue;
     this.#queue = [];
     if (queued.length > 0) this.#child?.stdin?.write(queued.join(''));

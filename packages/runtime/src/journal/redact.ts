@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { isSecretQueryKey } from '../secret-query.js';
 import type { UpstreamExchange } from '../upstream/exchange.js';
 
 /** What a redacted value is replaced with. */
@@ -37,9 +38,6 @@ export const DEFAULT_REDACTED_FIELDS: readonly string[] = [
   'passwd',
   'secret',
 ];
-
-/** Query parameters that carry credentials in the wild (the upstream client's list). */
-const SECRET_QUERY_KEYS = /^(key|api[_-]?key|access[_-]?token|token|secret|password|sig|signature)$/i;
 
 /** Text that may be JSON worth parsing: an object or an array. */
 const JSON_START = /^\s*[[{]/;
@@ -125,7 +123,7 @@ export function createRedactor(fields: readonly string[] = []): Redactor {
       parsed.password = '';
     }
     for (const key of new Set(parsed.searchParams.keys())) {
-      if (SECRET_QUERY_KEYS.test(key) || names.has(key.toLowerCase())) parsed.searchParams.set(key, REDACTED);
+      if (isSecretQueryKey(key) || names.has(key.toLowerCase())) parsed.searchParams.set(key, REDACTED);
     }
     return relative ? `${parsed.pathname}${parsed.search}${parsed.hash}` : parsed.href;
   };

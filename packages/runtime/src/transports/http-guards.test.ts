@@ -122,10 +122,10 @@ describe('checkOrigin', () => {
     expect(verdict).toContain('--allowed-origins');
   });
 
-  test('refuses origins of other schemes even on an allowed hostname (extensions, file pages)', () => {
-    for (const origin of ['ftp://localhost', 'moz-extension://localhost', 'chrome-extension://app.example.com']) {
-      expect(checkOrigin(origin, allowed)).toContain('is not allowed');
-    }
+  test('accepts a desktop shell on an allowed host (tauri://localhost), not a file: page', () => {
+    expect(checkOrigin('tauri://localhost', allowed)).toBeUndefined();
+    expect(checkOrigin('file://localhost/x.html', allowed)).toContain('is not allowed');
+    expect(checkOrigin('chrome-extension://abcdefgh', allowed)).toContain('is not allowed');
   });
 
   test('accepts an exact (CORS) origin only as listed: scheme, host and port', () => {

@@ -76,9 +76,8 @@ export function checkHost(host: string | undefined, allowed: ReadonlySet<string>
 
 /**
  * Checks the `Origin` header: absent is fine (non-browser clients send none); a present origin
- * must be one of `exact` (the CORS origins, scheme and port included), or an `http:` or `https:`
- * origin whose hostname is allowed. `null` (sandboxed or file pages) and other schemes (browser
- * extensions, `file:`) are refused.
+ * must be one of `exact` (the CORS origins, scheme and port included), or one whose hostname is
+ * allowed (any scheme but `file:`). `null` (sandboxed or file pages) is refused.
  */
 export function checkOrigin(
   origin: string | undefined,
@@ -94,8 +93,9 @@ export function checkOrigin(
     return `Origin ${JSON.stringify(origin.slice(0, 100))} is not a valid origin.`;
   }
   if (exact.has(parsed.origin)) return undefined;
-  const web = parsed.protocol === 'http:' || parsed.protocol === 'https:';
-  if (web && allowed.has(normalizeHostname(parsed.hostname))) return undefined;
+  // Any scheme on an allowed host (desktop shells such as `tauri://localhost` call local servers), but
+  // not `file:` pages, whose host says nothing about who they are.
+  if (parsed.protocol !== 'file:' && allowed.has(normalizeHostname(parsed.hostname))) return undefined;
   return `Origin "${origin.slice(0, 100)}" is not allowed. Allowed origin hosts: ${[...allowed].join(', ')}; ${hint}.`;
 }
 

@@ -583,18 +583,21 @@ describe('Expect: 100-continue', () => {
   test('a body over the limit is refused before it is sent; one within it is asked for and served', async () => {
     const handle = await serveHttp(makeApp(), { port: 0, maxBodyBytes: 1024 });
     const exchange = (length: number, body: string) =>
-      new Promise<string>((resolve) => {
+      new Promise<{ continued: boolean; text: string }>((resolve) => {
         const socket = connect(handle.port, '127.0.0.1');
         let text = '';
+        let continued = false;
         socket.setEncoding('utf8');
         socket.on('data', (chunk: string) => {
           text += chunk;
-          if (text.startsWith('HTTP/1.1 100')) {
-            text = '';
+          const interim = /^HTTP\/1\.1 100 [^\r]*\r\n\r\n/.exec(text);
+          if (interim !== null) {
+            continued = true;
+            text = text.slice(interim[0].length);
             socket.end(body);
           }
         });
-        socket.on('close', () => resolve(text));
+        socket.on('close', () => resolve({ continued, text }));
         socket.write(
           'POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n' +
             'Accept: application/json, text/event-stream\r\nMCP-Protocol-Version: 2025-11-25\r\n' +
@@ -603,12 +606,15 @@ describe('Expect: 100-continue', () => {
       });
     try {
       const refused = await exchange(5 * 1024 * 1024, '');
-      expect(refused).toMatch(/^HTTP\/1\.1 413 /);
-      expect(refused).toContain('Request body too large: at most 1024 bytes.');
+      // No 100 Continue first: the client never sends the body.
+      expect(refused.continued).toBe(false);
+      expect(refused.text).toMatch(/^HTTP\/1\.1 413 /);
+      expect(refused.text).toContain('Request body too large: at most 1024 bytes.');
       const ping = JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'ping' });
       const served = await exchange(Buffer.byteLength(ping), ping);
-      expect(served).toMatch(/^HTTP\/1\.1 200 /);
-      expect(served).toContain('"id":7');
+      expect(served.continued).toBe(true);
+      expect(served.text).toMatch(/^HTTP\/1\.1 200 /);
+      expect(served.text).toContain('"id":7');
     } finally {
       await handle.close({ graceMs: 0 });
     }

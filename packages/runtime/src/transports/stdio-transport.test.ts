@@ -212,11 +212,14 @@ describe('sniffId', () => {
   test.each([
     ['{"jsonrpc":"2.0","id":7,"method":"x","params":{"pad":"', 7],
     ['{"jsonrpc":"2.0","method":"x","id":"a\\"b","params":{', 'a"b'],
-    ['{"params":{"id":5,"pad":"x"},"id":9', 9],
+    ['{"method":"x","params":{"id":5,"pad":"x"},"id":9', 9],
     ['{"method":"id","params":{"id":5', null],
-    ['{"jsonrpc":"2.0","id":1.5,', null],
+    ['{"jsonrpc":"2.0","id":1.5,"method":"x"', null],
     ['{"jsonrpc":"2.0","method":"x","params":{"pad":"xxxx', null],
-    ['[{"id":3', null],
+    ['[{"id":3,"method":"x"', null],
+    // A response (a sampling result, say) is no request: its id is the client's own.
+    ['{"jsonrpc":"2.0","id":7,"result":{"content":{"data":"', null],
+    ['{"jsonrpc":"2.0","id":7,"params":{"method":"x"', null],
   ])('%s → %j', (head, id) => {
     expect(sniffId(head)).toEqual(id);
   });

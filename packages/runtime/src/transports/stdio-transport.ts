@@ -28,8 +28,9 @@ export const BATCH_REVISIONS: ReadonlySet<string> = new Set(['2024-10-07', '2024
 const SNIFF_BYTES = 4096;
 
 /**
- * The top-level `id` of a JSON-RPC message from its first bytes (a string or an integer), or null
- * when they do not show one. A scan of keys at depth one, skipping strings and nested values.
+ * The top-level `id` of a JSON-RPC request from its first bytes (a string or an integer), or null
+ * when they do not show one, or show a response (no `method`). A scan of keys at depth one,
+ * skipping strings and nested values.
  */
 export function sniffId(head: string): string | number | null {
   let depth = 0;
@@ -46,23 +47,33 @@ export function sniffId(head: string): string | number | null {
       return undefined;
     }
   };
-  while (index < head.length) {
+  let id: string | number | undefined;
+  let isRequest = false;
+  while (index < head.length && !(isRequest && id !== undefined)) {
     const char = head[index];
     if (char === '"') {
       const key = readString();
-      if (key === undefined) return null;
-      if (depth !== 1 || key !== 'id') continue;
+      if (key === undefined) break;
+      if (depth !== 1) continue;
       const rest = /^\s*:\s*(-?\d{1,15}(?![\d.eE])|")/.exec(head.slice(index));
-      if (rest === null) continue;
-      if (rest[1] !== '"') return Number(rest[1]);
+      if (key === 'method' && /^\s*:/.test(head.slice(index))) isRequest = true;
+      if (key !== 'id' || rest === null || id !== undefined) continue;
+      if (rest[1] !== '"') {
+        id = Number(rest[1]);
+        index += rest[0].length;
+        continue;
+      }
       index += rest[0].length - 1;
-      return readString() ?? null;
+      id = readString();
+      if (id === undefined) break;
+      continue;
     }
     if (char === '{' || char === '[') depth += 1;
     else if (char === '}' || char === ']') depth -= 1;
     index += 1;
   }
-  return null;
+  // Only a request's id: an error under a response's id would fail the client's own request of that id.
+  return isRequest && id !== undefined ? id : null;
 }
 
 /** Options of {@link JsonRpcStdioTransport}. */

@@ -29,6 +29,7 @@ import {
 } from './config.js';
 import { parseRetryAfter, UpstreamError, upstreamErrorFromStatus, type UpstreamFailure } from './errors.js';
 import type { ExchangeFailure, ExchangeListener, UpstreamExchange } from './exchange.js';
+import { isSecretQueryKey } from '../secret-query.js';
 
 /** How a `classify` hook reclassifies an error response. Every field is optional. */
 export interface UpstreamClassification {
@@ -165,13 +166,11 @@ export interface UpstreamClient {
   close(): Promise<void>;
 }
 
-const SECRET_QUERY_KEYS = /^(key|api[_-]?key|access[_-]?token|token|secret|password|sig|signature)$/i;
-
 /** The URL with the values of credential-like query parameters replaced by `[redacted]`. */
 export function redactUrl(url: URL | string): string {
   const copy = new URL(typeof url === 'string' ? url : url.href);
   for (const key of [...copy.searchParams.keys()]) {
-    if (SECRET_QUERY_KEYS.test(key)) copy.searchParams.set(key, '[redacted]');
+    if (isSecretQueryKey(key)) copy.searchParams.set(key, '[redacted]');
   }
   copy.username = '';
   copy.password = '';
@@ -216,7 +215,7 @@ function secretsOf(headers: Record<string, string>, url: string): string[] {
   const query = url.indexOf('?');
   if (query !== -1) {
     for (const [key, value] of new URLSearchParams(url.slice(query + 1))) {
-      if (SECRET_QUERY_KEYS.test(key)) secrets.add(value);
+      if (isSecretQueryKey(key)) secrets.add(value);
     }
   }
   return [...secrets].filter((secret) => secret.length >= 8);
