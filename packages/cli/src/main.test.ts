@@ -172,14 +172,13 @@ describe('mcp-factory new', () => {
 
 describe('mcp-factory demo: usage checked before anything is made', () => {
   const realTemplates = join(import.meta.dirname, '..', '..', '..', 'templates');
+  /** `main` over the real templates (the demo always uses `api`). */
+  const demo = (h: ReturnType<typeof harness>, argv: string[]) =>
+    main(argv, { io: h.io, prompter: h.prompter, templatesRoot: realTemplates });
 
   it('refuses an unknown provider (exit 2) naming the choices', async () => {
     const h = harness();
-    const code = await main(['demo', '--provider', 'nope'], {
-      io: h.io,
-      prompter: h.prompter,
-      templatesRoot: realTemplates,
-    });
+    const code = await demo(h, ['demo', '--provider', 'nope']);
     expect(code).toBe(2);
     expect(h.err()).toMatch(/demo: unknown provider "nope"; choose one of rest, .*openai/);
     expect(h.out()).toBe('');
@@ -189,11 +188,7 @@ describe('mcp-factory demo: usage checked before anything is made', () => {
     await mkdir(join(cwd, 'used'));
     await writeFile(join(cwd, 'used', 'keep.txt'), 'precious');
     const h = harness();
-    const code = await main(['demo', '--dir', 'used'], {
-      io: h.io,
-      prompter: h.prompter,
-      templatesRoot: realTemplates,
-    });
+    const code = await demo(h, ['demo', '--dir', 'used']);
     expect(code).toBe(2);
     expect(h.err()).toMatch(/demo: --dir used is not empty; give a new or empty folder\./);
     expect(await readFile(join(cwd, 'used', 'keep.txt'), 'utf8')).toBe('precious');

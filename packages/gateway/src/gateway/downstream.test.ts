@@ -34,12 +34,17 @@ setTimeout(() => {
 }, 400);
 `;
 
+/** A downstream over {@link SLOW_SERVER}. */
+function slowDownstream(): Downstream {
+  return new Downstream(
+    { name: 'slow', kind: 'stdio', command: process.execPath, args: ['-e', SLOW_SERVER], env: {} },
+    { logDir, idleMs: 0 },
+  );
+}
+
 describe('Downstream', () => {
   it('a stop that comes while the server is starting leaves it stopped, not running', async () => {
-    const downstream = new Downstream(
-      { name: 'slow', kind: 'stdio', command: process.execPath, args: ['-e', SLOW_SERVER], env: {} },
-      { logDir, idleMs: 0 },
-    );
+    const downstream = slowDownstream();
     const loading = downstream.connect();
     await downstream.stop();
     await expect(loading).rejects.toMatchObject({
@@ -54,10 +59,7 @@ describe('Downstream', () => {
   });
 
   it('a connect after a stop that overtook a start (reload_server during a load) starts it anew', async () => {
-    const downstream = new Downstream(
-      { name: 'slow', kind: 'stdio', command: process.execPath, args: ['-e', SLOW_SERVER], env: {} },
-      { logDir, idleMs: 0 },
-    );
+    const downstream = slowDownstream();
     const loading = downstream.connect();
     await downstream.stop();
     const reloaded = downstream.connect();
